@@ -1,0 +1,78 @@
+-- The outcome of each unit: the decision table of contract section 6.
+-- Policy: Inkoopsystematiek (proactief benaderen bij overeenkomst en declaraties in 2023),
+-- Nieuwe zorgaanbieder (zorgplicht, aanvragen tot 1 oktober 2023).
+--
+-- | case                                          | outcome                                        |
+-- | prior_contract and declared_prior_year        | fail -> NIET_AANBIEDEN; review -> INDIVIDUELE_BEOORDELING; else PROACTIEF_AANBOD |
+-- | else applied on time, prior_contract          | the same checks; all pass -> AANBOD_OP_AANVRAAG |
+-- | else applied on time, no prior_contract       | the same checks; all pass -> ZORGPLICHTTOETS   |
+-- | else applied late                             | AANVRAAG_TE_LAAT                               |
+-- | else                                          | GEEN_ACTIE (GEEN_DECLARATIES_VORIG_JAAR or GEEN_OVEREENKOMST_GEEN_AANVRAAG) |
+with checks as (
+    select
+        praktijk_agb,
+        discipline,
+        list_sort(list(distinct rule) filter (where result = 'fail')) as failed_rules,
+        list_sort(list(distinct reason_code) filter (where result = 'review')) as review_codes
+    from decisions.rule_results
+    group by praktijk_agb, discipline
+),
+
+judged as (
+    select
+        routes.*,
+        coalesce(checks.failed_rules, []) as failed_rules,
+        coalesce(checks.review_codes, []) as review_codes,
+        case
+            when len(coalesce(checks.failed_rules, [])) > 0 then 'fail'
+            when len(coalesce(checks.review_codes, [])) > 0 then 'review'
+            else 'pass'
+        end as checks_result
+    from decisions.unit_routes as routes
+    left join checks using (praktijk_agb, discipline)
+),
+
+outcomes as (
+    select
+        judged.*,
+        case
+            when (prior_contract and declared_prior_year) or applied_on_time then
+                case checks_result
+                    when 'fail' then 'NIET_AANBIEDEN'
+                    when 'review' then 'INDIVIDUELE_BEOORDELING'
+                    else case
+                        when prior_contract and declared_prior_year then 'PROACTIEF_AANBOD'
+                        when prior_contract then 'AANBOD_OP_AANVRAAG'
+                        else 'ZORGPLICHTTOETS'
+                    end
+                end
+            when aanvraagdatum is not null then 'AANVRAAG_TE_LAAT'
+            else 'GEEN_ACTIE'
+        end as outcome
+    from judged
+)
+
+select
+    outcomes.praktijk_agb,
+    outcomes.discipline,
+    outcomes.outcome,
+    case outcomes.outcome
+        when 'NIET_AANBIEDEN' then outcomes.failed_rules
+        when 'INDIVIDUELE_BEOORDELING' then outcomes.review_codes
+        when 'GEEN_ACTIE' then [case when outcomes.prior_contract then 'GEEN_DECLARATIES_VORIG_JAAR'
+                                     else 'GEEN_OVEREENKOMST_GEEN_AANVRAAG' end]
+        else []
+    end as reasons,
+    outcomes.prior_contract,
+    outcomes.declared_prior_year,
+    outcomes.aanvraagdatum,
+    outcomes.applied_on_time,
+    bi.bi,
+    bi.aantal_patienten,
+    case when outcomes.outcome in ('PROACTIEF_AANBOD', 'AANBOD_OP_AANVRAAG') then terms.ingangsdatum end as contract_ingangsdatum,
+    case when outcomes.outcome in ('PROACTIEF_AANBOD', 'AANBOD_OP_AANVRAAG') then terms.einddatum end as contract_einddatum
+from outcomes
+left join policy.contract_terms as terms using (discipline)
+left join intermediate.behandelindex_bi_year as bi
+    on bi.praktijk_agb = outcomes.praktijk_agb
+    and outcomes.discipline = 'fysiotherapie'

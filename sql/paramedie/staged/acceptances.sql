@@ -1,0 +1,8 @@
+-- Staged contracts accepted in VECOZO (optional input). Contract 3 and 7 (zorgzoeker definitief).
+select
+    praktijk_agb,
+    discipline,
+    cast(geaccepteerd_op as date) as geaccepteerd_op,
+    _file,
+    _line
+from raw.acceptances

@@ -1,0 +1,11 @@
+-- Staged compliance checks per onderneming. Contract 3: compliance/checks.csv.
+-- Policy: Voorwaarden en kwaliteitseisen voor een contract > Algemeen and Kwaliteit.
+select
+    onderneming_agb,
+    "check",
+    result,
+    cast(peildatum as date) as peildatum,
+    bron,
+    _file,
+    _line
+from raw.compliance_checks

@@ -1,0 +1,7 @@
+-- Staged insured people per 4-digit postcode area (optional input), for zorgplicht reviews.
+select
+    pc4,
+    cast(aantal_verzekerden as integer) as aantal_verzekerden,
+    _file,
+    _line
+from raw.insured_pc4

@@ -1,0 +1,18 @@
+-- Staged AGB ondernemingen (praktijken and instellingen), typed.
+-- Contract 3: agb/ondernemingen.csv. Policy: Voorwaarden > Algemeen (AGB-register).
+select
+    agb_code,
+    naam,
+    kvk_nummer,
+    zorgsoort,
+    organisatievorm,
+    cast(aanvang as date) as aanvang,
+    cast(einde as date) as einde,
+    straat,
+    huisnummer,
+    huisnummer_toevoeging,
+    postcode,
+    plaats,
+    _file,
+    _line
+from raw.ondernemingen

@@ -1,0 +1,10 @@
+-- Staged AGB relaties: which zorgverlener works at which vestiging, and when.
+-- Contract 3: agb/relaties.csv.
+select
+    zorgverlener_agb,
+    vestiging_agb,
+    cast(aanvang as date) as aanvang,
+    cast(einde as date) as einde,
+    _file,
+    _line
+from raw.relaties

@@ -1,0 +1,62 @@
+"""The input bundle of a domain, read from its Great Expectations suites.
+
+Each suite in expectations/<domain>/ describes one input file: its path in the
+bundle, whether it is required, its columns and key (suite `meta`), and the
+expectations every row must meet. One source of truth for ingest and validation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .domains import Domain
+
+
+@dataclass(frozen=True)
+class InputFile:
+    table: str                 # raw.<table> in DuckDB
+    path: str                  # path in the bundle; "dir/*" means every matching file in dir
+    required: bool
+    formats: tuple[str, ...]   # csv and/or parquet
+    columns: tuple[str, ...]
+    private_columns: tuple[str, ...]  # validated for presence, never loaded
+    key: tuple[str, ...]
+    description: str
+    suite_path: Path
+
+    @property
+    def loaded_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.private_columns)
+
+    @property
+    def is_directory(self) -> bool:
+        return self.path.endswith("/*")
+
+    def find(self, input_dir: Path) -> list[Path]:
+        """The files of this input that exist in the bundle, sorted for reproducibility."""
+        if self.is_directory:
+            folder = input_dir / self.path[:-2]
+            if not folder.is_dir():
+                return []
+            return sorted(p for p in folder.iterdir()
+                          if p.is_file() and p.suffix.lstrip(".").lower() in self.formats)
+        candidate = input_dir / self.path
+        return [candidate] if candidate.is_file() else []
+
+    def suite_json(self) -> dict:
+        return json.loads(self.suite_path.read_text())
+
+
+def input_files(domain: Domain) -> list[InputFile]:
+    files = []
+    for suite_path in sorted(domain.expectations_dir.glob("*.json")):
+        meta = json.loads(suite_path.read_text())["meta"]
+        files.append(InputFile(
+            table=meta["table"], path=meta["path"], required=bool(meta["required"]),
+            formats=tuple(meta.get("formats", ["csv"])), columns=tuple(meta["columns"]),
+            private_columns=tuple(meta.get("private_columns", [])), key=tuple(meta.get("key", [])),
+            description=meta.get("description", ""), suite_path=suite_path,
+        ))
+    return files

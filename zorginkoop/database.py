@@ -1,0 +1,35 @@
+"""Opening the run's DuckDB database, with the same settings everywhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from .paths import SEEDS_DIR
+
+
+def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    # Output order must not depend on thread scheduling (byte-identical reruns).
+    con.execute("set preserve_insertion_order = true")
+    threads = os.environ.get("ZORGINKOOP_THREADS")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    memory_limit = os.environ.get("ZORGINKOOP_MEMORY_LIMIT")
+    if memory_limit:
+        con.execute("set memory_limit = ?", [memory_limit])
+    return con
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection, domain_name: str) -> list[str]:
+    """seeds/<domain>/*.csv -> seeds.<name>: public code lists, as text."""
+    con.execute("create schema if not exists seeds")
+    names = []
+    for path in sorted((SEEDS_DIR / domain_name).glob("*.csv")):
+        quoted = str(path).replace("'", "''")
+        con.execute(f"create or replace table seeds.{path.stem} as "
+                    f"select * from read_csv('{quoted}', header=true, all_varchar=true)")
+        names.append(path.stem)
+    return names

@@ -1,0 +1,50 @@
+"""Run the SQL models of a domain: sql/<domain>/<layer>/<model>.sql -> table <layer>.<model>.
+
+Each file holds one select (dbt style, no templating). Within a layer, a model
+that names another model of the same layer (`<layer>.<name>`) runs after it.
+After the rules layer, every rule model is stacked into rules.stacked, so
+adding a rule is adding a file.
+"""
+
+from __future__ import annotations
+
+import re
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+
+def read_model(path: Path) -> str:
+    return path.read_text().strip().rstrip(";")
+
+
+def layer_models(layer_dir: Path) -> dict[str, str]:
+    return {p.stem: read_model(p) for p in sorted(layer_dir.glob("*.sql"))}
+
+
+def model_order(layer: str, models: dict[str, str]) -> list[str]:
+    graph = {}
+    for name, sql in models.items():
+        refs = set(re.findall(rf"\b{re.escape(layer)}\.(\w+)", sql)) & models.keys()
+        graph[name] = refs - {name}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path) -> list[str]:
+    layer = layer_dir.name
+    models = layer_models(layer_dir)
+    con.execute(f"create schema if not exists {layer}")
+    order = model_order(layer, models)
+    for name in order:
+        try:
+            con.execute(f"create or replace table {layer}.{name} as\n{models[name]}")
+        except duckdb.Error as exc:
+            raise RuntimeError(f"SQL model {layer_dir / name}.sql failed: {exc}") from exc
+    return order
+
+
+def stack_rule_models(con: duckdb.DuckDBPyConnection, rule_models: list[str]) -> None:
+    """rules.stacked: every rule model's rows in one table (the decisions layer reads it)."""
+    union = "\nunion all by name\n".join(f"select * from rules.{m}" for m in sorted(rule_models))
+    con.execute(f"create or replace table rules.stacked as\n{union}")

@@ -1,0 +1,121 @@
+"""The stages of a selection run as plain functions: ingest, validate, select, export.
+
+The Prefect flow (flows/annual_selection.py) calls these as tasks; tests call them
+directly. Each stage opens the run's DuckDB file itself, so stages can run in
+separate task runs and the database is a real file a person can open afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .bundle import input_files
+from .database import connect, load_seeds
+from .ingest import FileReport, ingest_bundle
+from .models import run_layer, stack_rule_models
+from .policy import Policy, load_into_duckdb
+from .validate import SuiteResult, validate_bundle
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "zorginkoop.duckdb"
+MANIFEST_NAME = "manifest.json"
+
+
+def ingest(db_path: Path, policy: Policy, input_dir: Path) -> list[FileReport]:
+    """Load the policy, the code lists and every input file (as text) into DuckDB."""
+    with connect(db_path) as con:
+        load_into_duckdb(policy, con)
+        load_seeds(con, policy.domain.name)
+        reports = ingest_bundle(con, input_files(policy.domain), input_dir)
+        con.execute("""create or replace table raw.quarantine
+                       (file varchar, line bigint, "column" varchar, value varchar, reason varchar)""")
+    return reports
+
+
+def validate(db_path: Path, policy: Policy) -> list[SuiteResult]:
+    """Run every input file's Great Expectations suite; a failing file stops the run."""
+    with connect(db_path) as con:
+        return validate_bundle(con, input_files(policy.domain))
+
+
+def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
+    """Apply the policy: staged -> intermediate -> rules -> decisions. Returns outcome counts."""
+    sql_dir = policy.domain.sql_dir
+    with connect(db_path) as con:
+        if reload_policy:
+            load_into_duckdb(policy, con)
+        for layer in policy.domain.layers:
+            if layer == "exports":
+                continue
+            models = run_layer(con, sql_dir / layer)
+            if layer == "rules":
+                stack_rule_models(con, models)
+        rows = con.execute("select outcome, count(*) from decisions.unit_outcomes group by 1 order by 1").fetchall()
+    return dict(rows)
+
+
+def export(db_path: Path, policy: Policy, out_dir: Path) -> dict[str, int]:
+    """Build the export models and write each as <name>.parquet, sorted, into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with connect(db_path) as con:
+        names = run_layer(con, policy.domain.sql_dir / "exports")
+        counts = {}
+        for name in sorted(names):
+            target = str(out_dir / f"{name}.parquet").replace("'", "''")
+            con.execute(f"copy (select * from exports.{name}) to '{target}' (format parquet, compression zstd)")
+            counts[f"{name}.parquet"] = con.execute(f"select count(*) from exports.{name}").fetchall()[0][0]
+    return counts
+
+
+def code_version() -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{__version__}+{commit}" if commit else __version__
+
+
+def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list[FileReport],
+                   suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float]) -> Path:
+    manifest = {
+        "policy": {"name": policy.name, "path": str(policy.path), "sha256": policy.sha256},
+        "code_version": code_version(),
+        "input_dir": str(input_dir),
+        "inputs": [asdict(r) for r in sorted(reports, key=lambda r: r.path)],
+        "validation": [asdict(s) for s in suites],
+        "outputs": {name: {"rows": rows} for name, rows in sorted(outputs.items())},
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    path = out_dir / MANIFEST_NAME
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def staging_dir_for(output_dir: Path) -> Path:
+    """A fresh directory beside the output, on the same file system, for the run's files."""
+    staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def publish(staging: Path, output_dir: Path) -> None:
+    """Move the finished run's files into the output directory, each with an atomic rename.
+
+    Outputs first and the manifest last, so a manifest always describes complete outputs.
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    files = sorted(staging.iterdir(), key=lambda p: (p.name == MANIFEST_NAME, p.name))
+    for path in files:
+        os.replace(path, output_dir / path.name)
+    shutil.rmtree(staging, ignore_errors=True)
