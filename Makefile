@@ -1,0 +1,51 @@
+# zorginkoop: `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+POLICY ?= paramedie-2024
+INPUT ?= data/sample
+OUTPUT ?= out/$(POLICY)
+SEED ?= 42
+
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+.PHONY: help
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: install
+install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
+
+.PHONY: run
+run: install ## Run the selection on the sample bundle (POLICY=, INPUT=, OUTPUT= to change)
+	$(BIN)/zorginkoop run --policy $(POLICY) --input $(INPUT) --output $(OUTPUT)
+
+.PHONY: test
+test: install ## Run the test suite
+	$(BIN)/python -m pytest
+
+.PHONY: sample
+sample: install ## Regenerate the committed sample bundle in data/sample (SEED=)
+	rm -rf data/sample
+	$(BIN)/zorginkoop generate --seed $(SEED) --size sample --output data/sample
+
+.PHONY: golden
+golden: install ## Rewrite the golden sample outputs in tests/golden after a deliberate change
+	$(BIN)/python -m tests.golden
+
+.PHONY: clean
+clean: ## Remove outputs, caches and Prefect state (keeps .venv)
+	rm -rf out .prefect .pytest_cache .hypothesis

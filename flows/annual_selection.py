@@ -1,0 +1,92 @@
+"""The yearly selection run as a Prefect flow: ingest -> validate -> select -> export.
+
+Each task opens the run's DuckDB file itself (connections and DataFrames do not
+travel between tasks). Everything is written to a staging directory beside the
+output and moved into place only when the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from zorginkoop import pipeline
+from zorginkoop.ingest import FileReport
+from zorginkoop.policy import load_policy
+from zorginkoop.summary import markdown_table, outcome_counts
+from zorginkoop.validate import SuiteResult
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest(db_path: Path, policy_name: str, input_dir: Path) -> list[dict]:
+    reports = pipeline.ingest(db_path, load_policy(policy_name), input_dir)
+    get_run_logger().info("loaded %d file(s), %d rows", len(reports), sum(r.rows_loaded for r in reports))
+    return [asdict(r) for r in reports]
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(db_path: Path, policy_name: str) -> list[dict]:
+    results = pipeline.validate(db_path, load_policy(policy_name))
+    get_run_logger().info("%d suite(s) passed, %d expectations", len(results), sum(r.evaluated for r in results))
+    return [asdict(r) for r in results]
+
+
+@task(name="select", cache_policy=NO_CACHE)
+def select(db_path: Path, policy_name: str) -> dict[str, int]:
+    counts = pipeline.select(db_path, load_policy(policy_name))
+    get_run_logger().info("outcomes: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
+
+@task(name="export", cache_policy=NO_CACHE)
+def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
+    outputs = pipeline.export(db_path, load_policy(policy_name), staging)
+    create_markdown_artifact(
+        key="selection-summary",
+        markdown=f"# Selection {policy_name}\n\nUnits per outcome and discipline:\n\n"
+                 + markdown_table(outcome_counts(staging / "decisions.parquet"))
+                 + "\n\nOutputs: " + ", ".join(f"`{n}` ({r} rows)" for n, r in outputs.items()),
+        description=f"Outcome counts of the {policy_name} selection run",
+    )
+    return outputs
+
+
+@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def publish(staging: Path, output_dir: Path) -> None:
+    pipeline.publish(staging, output_dir)
+
+
+@flow(name="annual_selection")
+def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/sample",
+                     output_dir: str = "out/paramedie-2024") -> dict:
+    """Apply a purchasing policy to an input bundle and write the outputs of the contract."""
+    loaded = load_policy(policy)  # a bad policy file stops the run before anything is read
+    input_path, output_path = Path(input_dir).resolve(), Path(output_dir).resolve()
+    staging = pipeline.staging_dir_for(output_path)
+    db_path = staging / pipeline.DATABASE_NAME
+    timings: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        reports = ingest(db_path, policy, input_path)
+        timings["ingest"] = time.perf_counter() - start
+        start = time.perf_counter()
+        suites = validate(db_path, policy)
+        timings["validate"] = time.perf_counter() - start
+        start = time.perf_counter()
+        counts = select(db_path, policy)
+        timings["select"] = time.perf_counter() - start
+        start = time.perf_counter()
+        outputs = export(db_path, policy, staging)
+        timings["export"] = time.perf_counter() - start
+        pipeline.write_manifest(staging, loaded, input_path, [FileReport(**r) for r in reports],
+                                [SuiteResult(**s) for s in suites], outputs, timings)
+        publish(staging, output_path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {"output_dir": str(output_path), "outcomes": counts, "outputs": outputs}

@@ -1,0 +1,39 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from zorginkoop import pipeline  # noqa: E402
+from zorginkoop.policy import load_policy  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def policy():
+    return load_policy("paramedie-2024")
+
+
+def run_selection(bundle_dir: Path, work: Path, policy, validate: bool = True) -> Path:
+    """ingest -> (validate) -> select -> export without Prefect; returns the output directory."""
+    db = work / "run.duckdb"
+    pipeline.ingest(db, policy, bundle_dir)
+    if validate:
+        pipeline.validate(db, policy)
+    pipeline.select(db, policy)
+    out = work / "out"
+    pipeline.export(db, policy, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One Prefect temporary server for every test that runs the real flow."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,88 @@
+"""The `zorginkoop` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import EXIT_INTERNAL_ERROR, BadInputError, PolicyError
+
+app = typer.Typer(
+    help="Yearly provider selection for a health insurer's procurement team (zorginkoop).\n\n"
+         "Start with `zorginkoop run` on the bundled sample (or `make run`), then read "
+         "decisions.parquet and rule_results.parquet in the output directory.",
+    no_args_is_help=True, add_completion=False,
+)
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+
+def _print_summary(output_dir: Path) -> None:
+    from .summary import outcome_counts, pivot
+
+    header, rows = pivot(outcome_counts(output_dir / "decisions.parquet"))
+    table = Table(title="Units per outcome and discipline")
+    for i, name in enumerate(header):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+def run(
+    policy: Annotated[str, typer.Option(help="Bundled policy name (see policies/) or path to a policy YAML file.")] = "paramedie-2024",
+    input: Annotated[Path, typer.Option("--input", help="Input bundle directory (agb/, registers/, claims/, ...).")] = Path("data/sample"),
+    output: Annotated[Path, typer.Option("--output", help="Directory for the outputs; replaced file by file only when the run succeeds.")] = Path("out/paramedie-2024"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="Only warnings and the summary.")] = False,
+) -> None:
+    """Run the selection: ingest -> validate -> select -> export, as a Prefect flow.
+
+    Exit codes: 0 outputs written; 2 bad input (the message names file, column and
+    examples); 3 bad policy file; 1 internal error. On any failure no output is changed.
+    """
+    from .settings import apply_defaults
+
+    apply_defaults(quiet)
+    from flows.annual_selection import annual_selection
+
+    try:
+        result = annual_selection(policy=policy, input_dir=str(input), output_dir=str(output))
+    except (BadInputError, PolicyError) as exc:
+        err.print(f"[bold red]Run stopped, no outputs written.[/]\n{exc}", highlight=False)
+        raise typer.Exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - an internal error gets its own exit code
+        err.print(f"[bold red]Internal error, no outputs written:[/] {type(exc).__name__}: {exc}", highlight=False)
+        raise typer.Exit(EXIT_INTERNAL_ERROR)
+    out = Path(result["output_dir"])
+    _print_summary(out)
+    console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(sorted(result["outputs"])) + ", manifest.json, zorginkoop.duckdb")
+
+
+@app.command()
+def generate(
+    output: Annotated[Path, typer.Option("--output", help="Directory to write the bundle into.")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bundle.")] = 42,
+    size: Annotated[str, typer.Option(help="'sample' (about 230 ondernemingen), 'small', or a number of ondernemingen.")] = "sample",
+) -> None:
+    """Write a realistic synthetic input bundle (paramedie-2024 layout)."""
+    from .generate import SCALES, generate as generate_bundle
+
+    if size not in SCALES and not size.isdigit():
+        err.print(f"--size must be one of {', '.join(SCALES)} or a number, not {size!r}")
+        raise typer.Exit(2)
+    counts = generate_bundle(seed, size if size in SCALES else int(size), output)
+    table = Table(title=f"Bundle written to {output}")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for path, rows in sorted(counts.items()):
+        table.add_row(path, str(rows))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()
