@@ -17,8 +17,9 @@ app = typer.Typer(
          "decisions.parquet and rule_results.parquet in the output directory.",
     no_args_is_help=True, add_completion=False,
 )
-console = Console(stderr=False)
-err = Console(stderr=True)
+# Outside a terminal (make, CI, logs) rich would wrap at 80 columns; the summary is wider.
+console = Console(width=None if Console().is_terminal else 160)
+err = Console(stderr=True, width=None if Console().is_terminal else 160)
 
 
 def _print_summary(output_dir: Path) -> None:

@@ -1,0 +1,137 @@
+"""`zorginkoop run` on the committed sample bundle, through the real Prefect flow."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from zorginkoop.cli import app
+from zorginkoop.errors import EXIT_BAD_INPUT
+from zorginkoop.paths import SAMPLE_DIR
+
+from .golden import decisions_as_rows, read_golden
+
+OUTPUTS = ["case_reviews", "decisions", "proactive_offers", "quarantine", "requested_offers", "rule_results",
+           "zorgplicht_reviews", "zorgzoeker"]
+
+
+def run_cli(*args):
+    result = CliRunner().invoke(app, ["run", *args])
+    return result
+
+
+@pytest.fixture(scope="module")
+def sample_run(prefect_server, tmp_path_factory):
+    out = tmp_path_factory.mktemp("e2e") / "out"
+    result = run_cli("--policy", "paramedie-2024", "--input", str(SAMPLE_DIR), "--output", str(out))
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return out, result.output
+
+
+def test_outputs_of_the_contract_are_written(sample_run):
+    out, stdout = sample_run
+    for name in OUTPUTS:
+        assert (out / f"{name}.parquet").is_file(), name
+    assert (out / "manifest.json").is_file() and (out / "zorginkoop.duckdb").is_file()
+    assert not list(out.parent.glob(".out.staging-*")), "staging directory left behind"
+    assert "PROACTIEF_AANBOD" in stdout and "fysiotherapie" in stdout and str(out) in stdout
+
+
+def test_sample_matches_the_golden_decisions(sample_run):
+    out, _ = sample_run
+    assert decisions_as_rows(out / "decisions.parquet") == read_golden()
+
+
+def test_named_units(sample_run):
+    out, _ = sample_run
+    con = duckdb.connect()
+    got = {(r[0], r[1]): (r[2], r[3]) for r in con.execute(
+        f"select praktijk_agb, discipline, outcome, reasons from '{out}/decisions.parquet' where praktijk_agb like '__9999__'").fetchall()}
+    assert got[("04999901", "fysiotherapie")] == ("PROACTIEF_AANBOD", [])
+    assert got[("04999902", "fysiotherapie")] == ("NIET_AANBIEDEN", ["BEHANDELINDEX"])
+    assert got[("04999903", "fysiotherapie")] == ("INDIVIDUELE_BEOORDELING", ["REVIEW_KLEINE_PRAKTIJK"])
+    assert got[("04999904", "fysiotherapie")] == ("INDIVIDUELE_BEOORDELING", ["REVIEW_BI_ONTBREEKT"])
+    assert got[("04999905", "fysiotherapie")] == ("ZORGPLICHTTOETS", [])
+    assert got[("04999906", "fysiotherapie")] == ("AANVRAAG_TE_LAAT", [])
+    assert got[("05999907", "logopedie")] == ("AANBOD_OP_AANVRAAG", [])
+    assert got[("05999908", "logopedie")] == ("NIET_AANBIEDEN", ["GEEN_FRAUDEONDERZOEK"])
+    assert got[("07999909", "oefentherapie")] == ("INDIVIDUELE_BEOORDELING", ["UBO_BEKEND"])
+    assert got[("90999910", "instelling")] == ("PROACTIEF_AANBOD", [])
+    assert got[("04999911", "oefentherapie")] == ("PROACTIEF_AANBOD", [])
+    assert got[("04999912", "fysiotherapie")] == ("NIET_AANBIEDEN", ["AGB_ACTIEF"])
+    assert got[("24999913", "dietetiek")] == ("GEEN_ACTIE", ["GEEN_DECLARATIES_VORIG_JAAR"])
+
+
+def test_every_outcome_occurs_and_lists_match(sample_run):
+    out, _ = sample_run
+    con = duckdb.connect()
+    counts = dict(con.execute(f"select outcome, count(*) from '{out}/decisions.parquet' group by 1").fetchall())
+    assert set(counts) == {"PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG", "ZORGPLICHTTOETS", "INDIVIDUELE_BEOORDELING",
+                           "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
+    for name, outcome in [("proactive_offers", "PROACTIEF_AANBOD"), ("requested_offers", "AANBOD_OP_AANVRAAG"),
+                          ("case_reviews", "INDIVIDUELE_BEOORDELING"), ("zorgplicht_reviews", "ZORGPLICHTTOETS")]:
+        assert pq.read_metadata(out / f"{name}.parquet").num_rows == counts[outcome], name
+
+
+def test_parquet_types_are_clean(sample_run):
+    out, _ = sample_run
+    schema = pq.read_schema(out / "decisions.parquet")
+    types = {f.name: str(f.type) for f in schema}
+    assert types["reasons"].startswith("list<") and "string" in types["reasons"]
+    assert types["aanvraagdatum"] == "date32[day]" and types["contract_einddatum"] == "date32[day]"
+    assert types["bi"] == "double" and types["prior_contract"] == "bool" and types["aantal_patienten"] == "int32"
+    zz = {f.name: str(f.type) for f in pq.read_schema(out / "zorgzoeker.parquet")}
+    assert zz["publicatiedatum"] == "date32[day]" and zz["gecontracteerd"] == "bool"
+
+
+def test_manifest_reconciles(sample_run):
+    out, _ = sample_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["policy"]["name"] == "paramedie-2024" and len(manifest["policy"]["sha256"]) == 64
+    for entry in manifest["inputs"]:
+        assert entry["rows_read"] == entry["rows_loaded"] + entry["rows_quarantined"], entry["path"]
+        assert len(entry["sha256"]) == 64
+    paths = {e["path"] for e in manifest["inputs"]}
+    assert {"agb/ondernemingen.csv", "claims/claims_2023_deel1.csv", "claims/claims_2023_deel2.parquet"} <= paths
+    for name in OUTPUTS:
+        assert manifest["outputs"][f"{name}.parquet"]["rows"] == pq.read_metadata(out / f"{name}.parquet").num_rows
+    assert set(manifest["timings_seconds"]) == {"ingest", "validate", "select", "export"}
+
+
+def test_rerun_is_byte_identical(sample_run, tmp_path):
+    out, _ = sample_run
+    again = tmp_path / "again"
+    result = run_cli("--input", str(SAMPLE_DIR), "--output", str(again), "--quiet")
+    assert result.exit_code == 0, result.output
+    for name in OUTPUTS:
+        assert (out / f"{name}.parquet").read_bytes() == (again / f"{name}.parquet").read_bytes(), name
+
+
+def test_bad_input_exits_2_and_keeps_previous_outputs(sample_run, tmp_path):
+    out, _ = sample_run
+    previous = tmp_path / "previous"
+    shutil.copytree(out, previous)
+    bad = tmp_path / "bad"
+    shutil.copytree(SAMPLE_DIR, bad)
+    path = bad / "agb" / "zorgverleners.csv"
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5].replace(lines[5].split(",")[0], lines[5].split(",")[0][1:], 1)  # drop a leading zero
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("--input", str(bad), "--output", str(previous), "--quiet")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "agb/zorgverleners.csv" in result.output and "agb_code" in result.output and "line 6" in result.output
+    for name in OUTPUTS:
+        assert (previous / f"{name}.parquet").read_bytes() == (out / f"{name}.parquet").read_bytes()
+    assert not list(tmp_path.glob(".previous.staging-*"))
+
+
+def test_unknown_policy_exits_3(prefect_server, tmp_path):
+    result = run_cli("--policy", "paramedie-1999", "--output", str(tmp_path / "x"))
+    assert result.exit_code == 3 and "paramedie-1999" in result.output
+    assert not (tmp_path / "x").exists()
