@@ -8,6 +8,7 @@ os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("ZORGINKOOP_PSEUDONYM_KEY", "test-key-not-a-secret")
 
 from zorginkoop import pipeline  # noqa: E402
 from zorginkoop.policy import load_policy  # noqa: E402

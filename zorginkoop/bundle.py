@@ -22,13 +22,21 @@ class InputFile:
     formats: tuple[str, ...]   # csv and/or parquet
     columns: tuple[str, ...]
     private_columns: tuple[str, ...]  # validated for presence, never loaded
+    pseudonymize: dict[str, str]      # private column -> column holding its keyed pseudonym
     key: tuple[str, ...]
     description: str
     suite_path: Path
 
     @property
     def loaded_columns(self) -> tuple[str, ...]:
-        return tuple(c for c in self.columns if c not in self.private_columns)
+        kept = tuple(c for c in self.columns if c not in self.private_columns)
+        return kept + tuple(self.pseudonymize.values())
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        from .pm304 import EXTENSIONS
+
+        return tuple(e for f in self.formats for e in (EXTENSIONS if f == "pm304" else (f,)))
 
     @property
     def is_directory(self) -> bool:
@@ -41,7 +49,7 @@ class InputFile:
             if not folder.is_dir():
                 return []
             return sorted(p for p in folder.iterdir()
-                          if p.is_file() and p.suffix.lstrip(".").lower() in self.formats)
+                          if p.is_file() and p.suffix.lstrip(".").lower() in self.extensions)
         candidate = input_dir / self.path
         return [candidate] if candidate.is_file() else []
 
@@ -56,7 +64,8 @@ def input_files(domain: Domain) -> list[InputFile]:
         files.append(InputFile(
             table=meta["table"], path=meta["path"], required=bool(meta["required"]),
             formats=tuple(meta.get("formats", ["csv"])), columns=tuple(meta["columns"]),
-            private_columns=tuple(meta.get("private_columns", [])), key=tuple(meta.get("key", [])),
+            private_columns=tuple(meta.get("private_columns", [])), pseudonymize=dict(meta.get("pseudonymize", {})),
+            key=tuple(meta.get("key", [])),
             description=meta.get("description", ""), suite_path=suite_path,
         ))
     return files

@@ -391,12 +391,39 @@ def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
             continue
         write_csv(output / spec.path, list(spec.columns), writer.rows[spec.table])
         counts[spec.path] = len(writer.rows[spec.table])
-    half = len(writer.claims) // 2
+    # A third of the claims each as CSV extract, Parquet extract and Vektis PM304 files.
+    third = len(writer.claims) // 3
     claims_dir = output / "claims"
     claims_dir.mkdir(parents=True, exist_ok=True)
     claims_columns = list(next(s for s in input_files(get_domain("paramedie")) if s.table == "claims").columns)
-    write_csv(claims_dir / "claims_2023_deel1.csv", claims_columns, writer.claims[:half])
-    write_claims_parquet(claims_dir / "claims_2023_deel2.parquet", writer.claims[half:])
-    counts["claims/claims_2023_deel1.csv"] = half
-    counts["claims/claims_2023_deel2.parquet"] = len(writer.claims) - half
+    write_csv(claims_dir / "claims_2023_deel1.csv", claims_columns, writer.claims[:third])
+    write_claims_parquet(claims_dir / "claims_2023_deel2.parquet", writer.claims[third:2 * third])
+    counts["claims/claims_2023_deel1.csv"] = third
+    counts["claims/claims_2023_deel2.parquet"] = third
+    counts.update(write_pm304_files(claims_dir, writer.claims[2 * third:], rng))
+    return counts
+
+
+def write_pm304_files(claims_dir: Path, claims: list[dict], rng: random.Random, practices_per_file: int = 40) -> dict[str, int]:
+    """PM304 v3.2 files: one message per practice and uzovi, CRLF line ends as Vektis files have."""
+    from .pm304 import render_message
+
+    messages: dict[tuple[str, str], list[dict]] = {}
+    for c in claims:
+        cents = int(round(float(c["declaratiebedrag"]) * 100))
+        messages.setdefault((c["praktijk_agb"], c["uzovi"]), []).append({
+            "bsn": c["bsn"], "zorgverlener_agb": c["zorgverlener_agb"], "datum": c["datum_prestatie"].strftime("%Y%m%d"),
+            "lijst": c["prestatiecodelijst"], "code": c["prestatiecode"], "aantal": c["aantal"], "cents": cents,
+            "ref": c["declaratie_id"]})
+    patients = {c["bsn"]: {"naam": rng.choice(SURNAMES).upper(), "geboortedatum": f"{rng.randint(1940, 2015)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}",
+                           "postcode": f"{rng.randint(1000, 9999)}AB", "huisnummer": f"{rng.randint(1, 300):05d}"} for c in claims}
+    keys = sorted(messages)
+    counts = {}
+    for n, start in enumerate(range(0, len(keys), practices_per_file), 1):
+        lines = []
+        for key in keys[start:start + practices_per_file]:
+            lines += render_message(key[0], key[1], messages[key], patients)
+        name = f"claims/pm304_2023_{n:03d}.asc"
+        (claims_dir.parent / name).write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+        counts[name] = sum(len(messages[k]) for k in keys[start:start + practices_per_file])
     return counts

@@ -3,7 +3,9 @@
 Raw tables keep each value exactly as written (VARCHAR), plus `_file` and
 `_line` so that every row can be traced to its source line. Typing happens in
 the staged SQL layer, after validation. Private columns (the insured's BSN) are
-checked for presence and never loaded.
+checked for presence and never loaded: a BSN that passes the 11-proef is replaced
+by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
+raw.quarantine. PM304 files take the same path through zorginkoop.pm304.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import duckdb
 
 from .bundle import InputFile
 from .errors import BadInputError, BadInputErrors
+from .pm304 import EXTENSIONS as PM304_EXTENSIONS
+from .pm304 import create_tables as create_pm304_tables
+from .pm304 import load_pm304
+from .privacy import register_macros
 
 CSV_OPTIONS = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, encoding='utf-8', strict_mode=true"
 
@@ -61,28 +67,57 @@ def create_raw_table(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
     con.execute(f"create or replace table raw.{spec.table} ({cols}, _file varchar, _line bigint)")
 
 
+def create_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""create table if not exists raw.quarantine
+                   (file varchar, line bigint, "column" varchar, value varchar, reason varchar)""")
+
+
+def _pseudonymized(spec: InputFile) -> tuple[str, str]:
+    """Select items that replace private columns by pseudonyms, and the filter on valid BSNs."""
+    if not spec.pseudonymize:
+        return "", "true"
+    (private, pseudo), = spec.pseudonymize.items()
+    return f', pseudonym(cast("{private}" as varchar)) as "{pseudo}"', f'elfproef(cast("{private}" as varchar))'
+
+
 def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, input_dir: Path) -> FileReport:
     rel = path.relative_to(input_dir).as_posix()
+    if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
+        result = load_pm304(con, path, rel)
+        return FileReport(spec.table, rel, sha256_of(path), rows_read=result.lines,
+                          rows_loaded=result.lines - result.quarantined, rows_quarantined=result.quarantined,
+                          notes=[f"PM304: {result.messages} bericht(en), {result.messages_rejected} niet geladen, "
+                                 f"{result.loaded} prestatieregels geladen"])
     header = _header(con, path, rel)
     missing = [c for c in spec.columns if c not in header]
     if missing:
         raise BadInputError(rel, f"missing column(s) {', '.join(missing)}", column=missing[0],
                             examples=header, hint=f"The file has the columns shown; the contract requires {', '.join(spec.columns)}")
-    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in spec.loaded_columns)
+    plain = [c for c in spec.loaded_columns if c not in spec.pseudonymize.values()]
+    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in plain)
+    pseudonyms, valid = _pseudonymized(spec)
     rel_sql = rel.replace("'", "''")
+    # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1.
+    first_line = 2 if path.suffix.lower() != ".parquet" else 1
     try:
-        # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1.
-        first_line = 2 if path.suffix.lower() != ".parquet" else 1
         con.execute(f"""
-            insert into raw.{spec.table}
-            select {select}, '{rel_sql}' as _file, row_number() over () + {first_line - 1} as _line
+            create or replace temp table incoming as
+            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file,
+                row_number() over () + {first_line - 1} as _line
             from {_source(path)}
         """)
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc
-    rows = con.execute(f"select count(*) from raw.{spec.table} where _file = ?", [rel]).fetchall()[0][0]
-    return FileReport(spec.table, rel, sha256_of(path), rows_read=rows, rows_loaded=rows)
+    columns = ", ".join(f'"{c}"' for c in (*plain, *spec.pseudonymize.values()))
+    con.execute(f"insert into raw.{spec.table} ({columns}, _file, _line) "
+                f"select {columns}, _file, _line from incoming where _valid order by _line")
+    private = next(iter(spec.pseudonymize), None)
+    con.execute("""insert into raw.quarantine select _file, _line, ?, null, ? from incoming where not _valid order by _line""",
+                [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
+    read, loaded = con.execute("select count(*), count(*) filter (where _valid) from incoming").fetchall()[0]
+    con.execute("drop table incoming")
+    return FileReport(spec.table, rel, sha256_of(path), rows_read=read, rows_loaded=loaded, rows_quarantined=read - loaded)
 
 
 def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_dir: Path) -> list[FileReport]:
@@ -90,7 +125,10 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
     if not input_dir.is_dir():
         raise BadInputError(str(input_dir), "the input directory does not exist")
     con.execute("create schema if not exists raw")
+    create_quarantine_table(con)
+    register_macros(con)
     reports, errors = [], []
+    create_pm304_tables(con)
     for spec in specs:
         create_raw_table(con, spec)
         paths = spec.find(input_dir)

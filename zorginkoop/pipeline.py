@@ -35,8 +35,6 @@ def ingest(db_path: Path, policy: Policy, input_dir: Path) -> list[FileReport]:
         load_into_duckdb(policy, con)
         load_seeds(con, policy.domain.name)
         reports = ingest_bundle(con, input_files(policy.domain), input_dir)
-        con.execute("""create or replace table raw.quarantine
-                       (file varchar, line bigint, "column" varchar, value varchar, reason varchar)""")
     return reports
 
 

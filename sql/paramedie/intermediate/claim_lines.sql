@@ -3,19 +3,7 @@
 -- treating caregiver's AGB code (zorgsoort), else (zorgsoort 90) from the caregiver's
 -- registered discipline when that is a single one. For an instelling every line counts
 -- for its unit (agb, instelling).
-with lists as (
-    select prestatiecodelijst, discipline
-    from seeds.prestatiecodelijsten
-    where discipline is not null
-),
-
-by_agb_prefix as (
-    select zorgsoort, discipline
-    from seeds.agb_disciplines
-    where kwalificatie is null
-),
-
-single_registered as (
+with single_registered as (
     select zorgverlener_agb, any_value(discipline) as discipline
     from intermediate.caregiver_disciplines
     group by zorgverlener_agb
@@ -25,10 +13,8 @@ single_registered as (
 lines as (
     select
         claims.*,
-        coalesce(lists.discipline, by_agb_prefix.discipline, single_registered.discipline) as claim_discipline
+        coalesce(claims.code_list_discipline, single_registered.discipline) as claim_discipline
     from staged.claims as claims
-    left join lists using (prestatiecodelijst)
-    left join by_agb_prefix on by_agb_prefix.zorgsoort = left(claims.zorgverlener_agb, 2)
     left join single_registered using (zorgverlener_agb)
 )
 

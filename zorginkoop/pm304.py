@@ -1,0 +1,246 @@
+"""Vektis EI PM304 v3.2 (paramedical declarations), parsed inside DuckDB.
+
+Each line is read as one column and sliced by the positions of the published record
+layout (seeds/paramedie/pm304_layout.csv), never in a Python loop over lines. A file
+holds one or more messages (01 voorlooprecord ... 99 sluitrecord). A message is loaded
+only when every line is 310 positions of a known record type and its sluitrecord's
+counts and signed total match what was read; otherwise all its lines go to quarantine.
+Prestatierecords (04) of an accepted message with a BSN that fails the 11-proef are
+quarantined one by one. BSN, names, addresses and birth dates are never stored.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from .paths import SEEDS_DIR
+
+RECORD_LENGTH = 310
+RECORD_TYPES = ("01", "02", "04", "98", "99")
+EXTENSIONS = ("txt", "dat", "asc")
+
+
+@cache
+def layout() -> dict[tuple[str, str], tuple[int, int]]:
+    with (SEEDS_DIR / "paramedie" / "pm304_layout.csv").open(encoding="utf-8") as fh:
+        return {(r["record"], r["field"]): (int(r["start"]), int(r["width"])) for r in csv.DictReader(fh)}
+
+
+def field(record: str, name: str, column: str = "line") -> str:
+    start, width = layout()[(record, name)]
+    return f"substr({column}, {start}, {width})"
+
+
+@dataclass
+class Pm304Result:
+    lines: int
+    loaded: int
+    quarantined: int
+    messages: int
+    messages_rejected: int
+
+
+def _lines_sql(path: Path) -> str:
+    quoted = str(path).replace("'", "''")
+    return (f"read_csv('{quoted}', columns={{'line': 'VARCHAR'}}, header=false, delim='\\x01', quote='', "
+            f"escape='', auto_detect=false, strict_mode=false, encoding='latin-1')")
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""create table if not exists raw.pm304_reconciliation (
+        file varchar, message integer, first_line bigint, last_line bigint, praktijk_agb varchar,
+        verzekerdenrecords_read bigint, verzekerdenrecords_declared bigint,
+        prestatierecords_read bigint, prestatierecords_declared bigint,
+        commentaarrecords_read bigint, commentaarrecords_declared bigint,
+        detailrecords_read bigint, detailrecords_declared bigint,
+        totaal_read decimal(18, 2), totaal_declared decimal(18, 2), ok boolean, reason varchar)""")
+
+
+def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Result:
+    """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation."""
+    create_tables(con)
+    amount, sign = field("04", "Declaratiebedrag (incl. btw)"), field("04", "Indicatie debet/credit (02)")
+    con.execute(f"""
+        create or replace temp table pm304_lines as
+        with numbered as (
+            select row_number() over () as line_no, coalesce(line, '') as line from {_lines_sql(path)}
+        )
+        select
+            line_no,
+            line,
+            substr(line, 1, 2) as record,
+            sum(case when substr(line, 1, 2) = '01' then 1 else 0 end) over (order by line_no) as message,
+            case
+                when length(line) <> {RECORD_LENGTH} then format('regel heeft {{}} posities; PM304 v3.2 vraagt er {RECORD_LENGTH}', length(line))
+                when substr(line, 1, 2) not in {RECORD_TYPES} then format('onbekend recordtype {{}}', substr(line, 1, 2))
+                when substr(line, 1, 2) = '04' and not regexp_full_match({amount}, '[0-9]{{8}}')
+                    then format('declaratiebedrag {{}} is niet numeriek', {amount})
+                when substr(line, 1, 2) = '04' and {sign} not in ('D', 'C')
+                    then format('indicatie debet/credit {{}} is geen D of C', {sign})
+            end as problem
+        from numbered
+    """)
+    s99 = lambda name: f"try_cast({field('99', name)} as bigint)"  # noqa: E731
+    con.execute(f"""
+        create or replace temp table pm304_messages as
+        with per_message as (
+            select
+                message,
+                min(line_no) as first_line,
+                max(line_no) as last_line,
+                count(*) filter (where record = '01') as voorlooprecords,
+                count(*) filter (where record = '99') as sluitrecords,
+                max(line_no) filter (where record = '99') as sluitrecord_line,
+                any_value({field('01', 'Praktijkcode')}) filter (where record = '01') as praktijk_agb,
+                count(*) filter (where record = '02') as verzekerdenrecords_read,
+                count(*) filter (where record = '04') as prestatierecords_read,
+                count(*) filter (where record = '98') as commentaarrecords_read,
+                count(*) filter (where record not in ('01', '99')) as detailrecords_read,
+                coalesce(sum(case when record = '04' and problem is null then
+                    cast({amount} as bigint) * case {sign} when 'C' then -1 else 1 end end), 0) as totaal_cents_read,
+                any_value({s99('Aantal verzekerdenrecords')}) filter (where record = '99') as verzekerdenrecords_declared,
+                any_value({s99('Aantal prestatierecords')}) filter (where record = '99') as prestatierecords_declared,
+                any_value({s99('Aantal commentaarrecords')}) filter (where record = '99') as commentaarrecords_declared,
+                any_value({s99('Totaal aantal detailrecords')}) filter (where record = '99') as detailrecords_declared,
+                any_value({s99('Totaal declaratiebedrag')} * case {field('99', 'Indicatie debet/credit')} when 'C' then -1 else 1 end)
+                    filter (where record = '99') as totaal_cents_declared,
+                min(line_no) filter (where problem is not null) as problem_line,
+                arg_min(problem, line_no) filter (where problem is not null) as problem
+            from pm304_lines
+            group by message
+        )
+        select
+            *,
+            case
+                when problem is not null then format('regel {{}}: {{}}', problem_line, problem)
+                when voorlooprecords = 0 then 'regels zonder voorlooprecord (01)'
+                when sluitrecords = 0 then 'bericht zonder sluitrecord (99)'
+                when sluitrecords > 1 or sluitrecord_line <> last_line then 'sluitrecord (99) is niet de laatste regel van het bericht'
+                when verzekerdenrecords_declared is distinct from verzekerdenrecords_read then
+                    format('sluitrecord: {{}} verzekerdenrecords, gelezen {{}}', verzekerdenrecords_declared, verzekerdenrecords_read)
+                when prestatierecords_declared is distinct from prestatierecords_read then
+                    format('sluitrecord: {{}} prestatierecords, gelezen {{}}', prestatierecords_declared, prestatierecords_read)
+                when commentaarrecords_declared is distinct from commentaarrecords_read then
+                    format('sluitrecord: {{}} commentaarrecords, gelezen {{}}', commentaarrecords_declared, commentaarrecords_read)
+                when detailrecords_declared is distinct from detailrecords_read then
+                    format('sluitrecord: {{}} detailrecords, gelezen {{}}', detailrecords_declared, detailrecords_read)
+                when totaal_cents_declared is distinct from totaal_cents_read then
+                    format('sluitrecord: totaal declaratiebedrag {{}} cent, gelezen {{}} cent', totaal_cents_declared, totaal_cents_read)
+            end as reason
+        from per_message
+    """)
+    con.execute("""
+        insert into raw.pm304_reconciliation
+        select ?, message, first_line, last_line, praktijk_agb,
+            verzekerdenrecords_read, verzekerdenrecords_declared, prestatierecords_read, prestatierecords_declared,
+            commentaarrecords_read, commentaarrecords_declared, detailrecords_read, detailrecords_declared,
+            totaal_cents_read / 100, totaal_cents_declared / 100, reason is null, reason
+        from pm304_messages order by message
+    """, [rel])
+    # Rejected messages: every line to quarantine, with the message's reason. No line content is copied.
+    con.execute("""
+        insert into raw.quarantine
+        select ?, lines.line_no, null, null,
+            format('PM304-bericht {} (regels {}-{}) niet geladen: {}', messages.message, messages.first_line,
+                   messages.last_line, messages.reason)
+        from pm304_lines as lines join pm304_messages as messages using (message)
+        where messages.reason is not null
+        order by lines.line_no
+    """, [rel])
+    bsn = field("04", "Burgerservicenummer (bsn) verzekerde")
+    datum = field("04", "Datum prestatie")
+    accepted = f"""
+        from pm304_lines as lines
+        join pm304_messages as messages using (message)
+        where messages.reason is null and lines.record = '04'
+    """
+    con.execute(f"""
+        insert into raw.quarantine
+        select ?, lines.line_no, 'bsn', null, 'BSN voldoet niet aan de 11-proef; prestatieregel niet geladen'
+        {accepted} and not elfproef({bsn})
+        order by lines.line_no
+    """, [rel])
+    con.execute(f"""
+        insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
+            prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
+        select
+            trim({field('04', 'Referentienummer dit prestatierecord')}),
+            messages.praktijk_agb,
+            {field('04', 'Zorgverlenerscode behandelaar/uitvoerder')},
+            pseudonym({bsn}),
+            substr({datum}, 1, 4) || '-' || substr({datum}, 5, 2) || '-' || substr({datum}, 7, 2),
+            {field('04', 'Aanduiding prestatiecodelijst')},
+            trim({field('04', 'Prestatiecode')}),
+            cast(try_cast({field('04', 'Aantal uitgevoerde prestaties')} as integer) as varchar),
+            cast(cast({amount} as decimal(18, 2)) / 100 * case {sign} when 'C' then -1 else 1 end as varchar),
+            {field('04', 'Uzovi-nummer')},
+            ?,
+            lines.line_no
+        {accepted} and elfproef({bsn})
+        order by lines.line_no
+    """, [rel])
+    stats = con.execute("""
+        select (select count(*) from pm304_lines), count(*), count(*) filter (where reason is not null)
+        from pm304_messages
+    """).fetchall()[0]
+    loaded = con.execute("select count(*) from raw.claims where _file = ?", [rel]).fetchall()[0][0]
+    quarantined = con.execute("select count(*) from raw.quarantine where file = ?", [rel]).fetchall()[0][0]
+    con.execute("drop table pm304_lines; drop table pm304_messages")
+    return Pm304Result(lines=stats[0], loaded=loaded, quarantined=quarantined, messages=stats[1], messages_rejected=stats[2])
+
+
+def render_record(record: str, values: dict[str, str]) -> str:
+    """One 310-position line: each value put at its field's position (values already formatted:
+    numbers zero-padded to the field width, text left-aligned). Used by the generator and tests."""
+    line = [" "] * RECORD_LENGTH
+    line[0:2] = record
+    for name, value in values.items():
+        start, width = layout()[(record, name)]
+        text = str(value)
+        if len(text) > width:
+            raise ValueError(f"PM304 {record} {name}: {text!r} is longer than {width}")
+        line[start - 1:start - 1 + width] = text.ljust(width)
+    return "".join(line)
+
+
+def render_message(praktijk_agb: str, uzovi: str, prestaties: list[dict], patients: dict[str, dict] | None = None) -> list[str]:
+    """A whole message (01, per patient a 02 and its 04 records, 99) for the given prestaties.
+
+    Each prestatie has: bsn, zorgverlener_agb, datum (YYYYMMDD), lijst, code, aantal, cents (signed), ref."""
+    patients = patients or {}
+    lines = [render_record("01", {"Code externe-integratiebericht": "154", "Versienummer berichtstandaard": "03",
+                                  "Subversienummer berichtstandaard": "02", "Soort bericht": "P",
+                                  "Uzovi-nummer": uzovi, "Praktijkcode": praktijk_agb, "Valutacode": "EUR"})]
+    by_patient: dict[str, list[dict]] = {}
+    for p in prestaties:
+        by_patient.setdefault(p["bsn"], []).append(p)
+    total, detail, n02, n04 = 0, 0, 0, 0
+    for bsn, items in by_patient.items():
+        person = patients.get(bsn, {})
+        n02 += 1
+        lines.append(render_record("02", {"Identificatie detailrecord": f"{len(lines):012d}", "Burgerservicenummer (bsn) verzekerde": bsn,
+                                          "Uzovi-nummer": uzovi, "Datum geboorte verzekerde": person.get("geboortedatum", "19800101"),
+                                          "Naam verzekerde (01)": person.get("naam", ""), "Postcode (huisadres) verzekerde": person.get("postcode", ""),
+                                          "Huisnummer (huisadres) verzekerde": person.get("huisnummer", "00001")}))
+        for p in items:
+            n04 += 1
+            cents = p["cents"]
+            total += cents
+            lines.append(render_record("04", {
+                "Identificatie detailrecord": f"{len(lines):012d}", "Burgerservicenummer (bsn) verzekerde": bsn,
+                "Uzovi-nummer": uzovi, "Datum prestatie": p["datum"], "Aanduiding prestatiecodelijst": p["lijst"],
+                "Prestatiecode": p["code"], "Aantal uitgevoerde prestaties": f"{p['aantal']:04d}",
+                "Zorgverlenerscode behandelaar/uitvoerder": p["zorgverlener_agb"],
+                "Declaratiebedrag (incl. btw)": f"{abs(cents):08d}", "Indicatie debet/credit (02)": "C" if cents < 0 else "D",
+                "Referentienummer dit prestatierecord": p["ref"]}))
+    detail = n02 + n04
+    lines.append(render_record("99", {"Aantal verzekerdenrecords": f"{n02:06d}", "Aantal debiteurrecords": "000000",
+                                      "Aantal prestatierecords": f"{n04:06d}", "Aantal commentaarrecords": "000000",
+                                      "Totaal aantal detailrecords": f"{detail:07d}", "Totaal declaratiebedrag": f"{abs(total):011d}",
+                                      "Indicatie debet/credit": "C" if total < 0 else "D"}))
+    return lines

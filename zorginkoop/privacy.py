@@ -1,0 +1,56 @@
+"""Patient privacy at ingest: the 11-proef for BSNs and a keyed pseudonym (HMAC-SHA256).
+
+The raw BSN is only ever read inside the ingest query that replaces it; it is never
+written to DuckDB, Parquet, logs or Prefect artifacts. The key comes from
+ZORGINKOOP_PSEUDONYM_KEY, else from a generated key file outside the project
+(ZORGINKOOP_PSEUDONYM_KEY_FILE, default ~/.config/zorginkoop/pseudonym.key, mode 0600),
+so that pseudonyms stay the same from one run to the next.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_KEY_FILE = Path.home() / ".config" / "zorginkoop" / "pseudonym.key"
+
+
+def key_file() -> Path:
+    return Path(os.environ.get("ZORGINKOOP_PSEUDONYM_KEY_FILE", DEFAULT_KEY_FILE))
+
+
+def pseudonym_key() -> bytes:
+    from_env = os.environ.get("ZORGINKOOP_PSEUDONYM_KEY")
+    if from_env:
+        return from_env.encode("utf-8")
+    path = key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    os.chmod(path, 0o600)
+    return path.read_text().strip().encode("utf-8")
+
+
+def register_macros(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> None:
+    """Temporary (never persisted) macros: elfproef(bsn) and pseudonym(bsn) = HMAC-SHA256(key, bsn)."""
+    key = pseudonym_key() if key is None else key
+    if len(key) > 64:  # HMAC: keys longer than the block size are hashed first
+        import hashlib
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(64, b"\0")
+    inner = bytes(b ^ 0x36 for b in block).hex()
+    outer = bytes(b ^ 0x5C for b in block).hex()
+    con.execute(f"""
+        create or replace temp macro pseudonym(bsn) as
+            sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || cast(bsn as blob))))
+    """)
+    weights = " + ".join(f"{w} * try_cast(bsn[{i + 1}] as integer)" for i, w in enumerate([9, 8, 7, 6, 5, 4, 3, 2, -1]))
+    con.execute(f"""
+        create or replace temp macro elfproef(bsn) as
+            coalesce(regexp_full_match(bsn, '[0-9]{{9}}') and bsn <> '000000000' and ({weights}) % 11 = 0, false)
+    """)
