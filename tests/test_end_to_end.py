@@ -17,7 +17,7 @@ from zorginkoop.paths import SAMPLE_DIR
 
 from .golden import decisions_as_rows, read_golden
 
-OUTPUTS = ["case_reviews", "decisions", "proactive_offers", "quarantine", "requested_offers", "rule_results",
+OUTPUTS = ["case_reviews", "decisions", "proactive_offers", "quarantine", "reconciliation", "requested_offers", "rule_results",
            "zorgplicht_reviews", "zorgzoeker"]
 
 
@@ -135,3 +135,59 @@ def test_unknown_policy_exits_3(prefect_server, tmp_path):
     result = run_cli("--policy", "paramedie-1999", "--output", str(tmp_path / "x"))
     assert result.exit_code == 3 and "paramedie-1999" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def input_identities() -> tuple[set[str], set[str]]:
+    """Every BSN and every PM304 patient name in the sample bundle."""
+    import csv as csvmod
+
+    from zorginkoop.pm304 import field  # noqa: F401 - positions come from the layout
+    from zorginkoop.pm304 import layout
+
+    bsns, names = set(), set()
+    claims = SAMPLE_DIR / "claims"
+    for path in claims.glob("*.csv"):
+        with path.open() as fh:
+            bsns |= {row["bsn"] for row in csvmod.DictReader(fh)}
+    for path in claims.glob("*.parquet"):
+        bsns |= set(pq.read_table(path, columns=["bsn"]).column("bsn").to_pylist())
+    bsn_start, _ = layout()[("02", "Burgerservicenummer (bsn) verzekerde")]
+    name_start, name_width = layout()[("02", "Naam verzekerde (01)")]
+    for path in claims.glob("*.asc"):
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("02"):
+                bsns.add(line[bsn_start - 1:bsn_start + 8])
+                names.add(line[name_start - 1:name_start - 1 + name_width].strip())
+    return bsns, {n for n in names if len(n) >= 4}
+
+
+def readable_text(path: Path) -> str:
+    """What a person or tool could read from a file: Parquet and DuckDB decoded, others as text."""
+    if path.suffix == ".parquet":
+        return repr(pq.read_table(path).to_pylist())
+    if path.suffix == ".duckdb":
+        parts = []
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+            for schema, table in tables:
+                parts.append(repr(con.execute(f'select * from "{schema}"."{table}"').fetchall()))
+        return "\n".join(parts)
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_no_patient_identity_reaches_any_output(sample_run):
+    import re
+
+    out, stdout = sample_run
+    bsns, names = input_identities()
+    assert len(bsns) > 10000 and names
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        text = readable_text(path)
+        found = set(re.findall(r"(?<!\d)\d{9}(?!\d)", text)) & bsns
+        assert not found, f"{path.name} holds BSNs in clear text, e.g. {sorted(found)[:1]}"
+        leaked = [n for n in names if n in text]
+        assert not leaked, f"{path.name} holds patient names, e.g. {leaked[:1]}"
+    assert not set(re.findall(r"(?<!\d)\d{9}(?!\d)", stdout)) & bsns
+    with duckdb.connect(str(out / "zorginkoop.duckdb"), read_only=True) as con:
+        columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
+    assert "bsn" not in columns and "patient_pseudonym" in columns

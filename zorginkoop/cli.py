@@ -64,6 +64,40 @@ def run(
     console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(sorted(result["outputs"])) + ", manifest.json, zorginkoop.duckdb")
 
 
+claims_app = typer.Typer(help="Prior-year claims: Vektis PM304 files and normalized extracts.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command("load")
+def claims_load(
+    paths: Annotated[list[Path], typer.Argument(help="PM304 files (*.asc, *.dat, *.txt), normalized extracts (*.csv, *.parquet), or directories of them.")],
+    output: Annotated[Path, typer.Option("--output", help="Directory for claims.parquet, reconciliation.parquet and quarantine.parquet.")],
+) -> None:
+    """Load claims, check every PM304 message against its sluitrecord, and pseudonymize patients.
+
+    BSNs are checked with the 11-proef and replaced by a keyed pseudonym (key from
+    ZORGINKOOP_PSEUDONYM_KEY or a generated key file); no BSN, name, address or birth
+    date is written anywhere. Exit 2 when a file cannot be read or fails its checks.
+    """
+    from .settings import apply_defaults
+
+    apply_defaults(quiet=True)
+    from .claims import load_claims
+
+    try:
+        reports, counts = load_claims(paths, output)
+    except BadInputError as exc:
+        err.print(f"[bold red]Claims not loaded, no outputs written.[/]\n{exc}", highlight=False)
+        raise typer.Exit(exc.exit_code)
+    table = Table(title=f"Claims loaded into {output}")
+    for column in ("file", "rows read", "loaded", "quarantined", "note"):
+        table.add_column(column, justify="left" if column in ("file", "note") else "right")
+    for r in reports:
+        table.add_row(r.path, str(r.rows_read), str(r.rows_loaded), str(r.rows_quarantined), "; ".join(r.notes))
+    console.print(table)
+    console.print(", ".join(f"{name}: {rows} rows" for name, rows in counts.items()))
+
+
 @app.command()
 def generate(
     output: Annotated[Path, typer.Option("--output", help="Directory to write the bundle into.")],

@@ -80,8 +80,18 @@ def _pseudonymized(spec: InputFile) -> tuple[str, str]:
     return f', pseudonym(cast("{private}" as varchar)) as "{pseudo}"', f'elfproef(cast("{private}" as varchar))'
 
 
-def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, input_dir: Path) -> FileReport:
-    rel = path.relative_to(input_dir).as_posix()
+def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
+    """The raw schema, its empty tables, and the privacy macros (the pseudonym key is read here)."""
+    con.execute("create schema if not exists raw")
+    create_quarantine_table(con)
+    create_pm304_tables(con)
+    register_macros(con)
+    for spec in specs:
+        create_raw_table(con, spec)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
+    """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
     if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
         result = load_pm304(con, path, rel)
         return FileReport(spec.table, rel, sha256_of(path), rows_read=result.lines,
@@ -124,20 +134,16 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
     """Load every file of the bundle; raise one error listing every file that cannot be loaded."""
     if not input_dir.is_dir():
         raise BadInputError(str(input_dir), "the input directory does not exist")
-    con.execute("create schema if not exists raw")
-    create_quarantine_table(con)
-    register_macros(con)
+    prepare(con, specs)
     reports, errors = [], []
-    create_pm304_tables(con)
     for spec in specs:
-        create_raw_table(con, spec)
         paths = spec.find(input_dir)
         if not paths and spec.required:
             errors.append(BadInputError(spec.path, f"required file is missing ({spec.description})",
                                         hint=f"Put it at {input_dir / spec.path}"))
         for path in paths:
             try:
-                reports.append(load_file(con, spec, path, input_dir))
+                reports.append(load_file(con, spec, path, path.relative_to(input_dir).as_posix()))
             except BadInputError as exc:
                 errors.append(exc)
     if errors:

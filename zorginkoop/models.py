@@ -44,6 +44,14 @@ def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path) -> list[str]:
     return order
 
 
+def run_model(con: duckdb.DuckDBPyConnection, model_path: Path) -> str:
+    """Run a single model file (for commands that need one model, not a whole layer)."""
+    layer = model_path.parent.name
+    con.execute(f"create schema if not exists {layer}")
+    con.execute(f"create or replace table {layer}.{model_path.stem} as\n{read_model(model_path)}")
+    return f"{layer}.{model_path.stem}"
+
+
 def stack_rule_models(con: duckdb.DuckDBPyConnection, rule_models: list[str]) -> None:
     """rules.stacked: every rule model's rows in one table (the decisions layer reads it)."""
     union = "\nunion all by name\n".join(f"select * from rules.{m}" for m in sorted(rule_models))

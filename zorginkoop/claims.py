@@ -1,0 +1,81 @@
+"""`zorginkoop claims load`: prior-year claims (PM304 files and normalized extracts) to Parquet.
+
+The same code path as the annual run's ingest: each file is loaded by ingest.load_file,
+checked by the claims suite, and typed by sql/paramedie/staged/claims.sql. Writes
+claims.parquet (one row per claim line, patients as pseudonyms only),
+reconciliation.parquet (per PM304 message: counts and totals read and declared) and
+quarantine.parquet (every line kept out, with its reason).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .bundle import input_files
+from .database import connect, load_seeds
+from .domains import get_domain
+from .errors import BadInputError, BadInputErrors
+from .ingest import FileReport, load_file, prepare
+from .models import run_model
+from .pipeline import publish, staging_dir_for
+from .validate import validate_bundle
+
+CLAIMS_EXPORT = """
+    select praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie, prestatiecodelijst, prestatiecode,
+        aantal, declaratiebedrag, code_list_discipline as discipline, declaratie_id, uzovi,
+        _file as source_file, _line as source_line
+    from staged.claims
+    order by source_file, source_line
+"""
+
+
+def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Files to load with the name they get in outputs: a directory contributes every claim file in it."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += [(p, p.relative_to(path.parent).as_posix()) for p in sorted(path.iterdir())
+                      if p.is_file() and p.suffix.lstrip(".").lower() in extensions]
+        elif path.is_file():
+            found.append((path, path.name))
+        else:
+            raise BadInputError(str(path), "no such file or directory")
+    if not found:
+        raise BadInputError(", ".join(map(str, paths)), f"no claim files found (looked for *.{', *.'.join(extensions)})")
+    return found
+
+
+def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict[str, int]]:
+    domain = get_domain("paramedie")
+    spec = next(s for s in input_files(domain) if s.table == "claims")
+    staging = staging_dir_for(output.resolve())
+    try:
+        with tempfile.TemporaryDirectory() as tmp, connect(Path(tmp) / "claims.duckdb") as con:
+            prepare(con, [spec])
+            load_seeds(con, domain.name)
+            reports, errors = [], []
+            for path, rel in claim_files(paths, spec.extensions):
+                try:
+                    reports.append(load_file(con, spec, path, rel))
+                except BadInputError as exc:
+                    errors.append(exc)
+            if errors:
+                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            validate_bundle(con, [spec])
+            run_model(con, domain.sql_dir / "staged" / "claims.sql")
+            exports = {
+                "claims": CLAIMS_EXPORT,
+                "reconciliation": "select * from raw.pm304_reconciliation order by file, message",
+                "quarantine": 'select * from raw.quarantine order by file, line, "column"',
+            }
+            counts = {}
+            for name, sql in exports.items():
+                target = str(staging / f"{name}.parquet").replace("'", "''")
+                con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)")
+                counts[f"{name}.parquet"] = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
+        publish(staging, output)
+    finally:
+        import shutil
+        shutil.rmtree(staging, ignore_errors=True)
+    return reports, counts
