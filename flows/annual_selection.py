@@ -31,10 +31,14 @@ def ingest(db_path: Path, policy_name: str, input_dir: Path) -> list[dict]:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(db_path: Path, policy_name: str) -> list[dict]:
-    results = pipeline.validate(db_path, load_policy(policy_name))
-    get_run_logger().info("%d suite(s) passed, %d expectations", len(results), sum(r.evaluated for r in results))
-    return [asdict(r) for r in results]
+def validate(db_path: Path, policy_name: str, reports: list[dict], docs_dir: Path) -> tuple[list[dict], list[dict]]:
+    checked, results = pipeline.validate(db_path, load_policy(policy_name), [FileReport(**r) for r in reports], docs_dir)
+    logger = get_run_logger()
+    logger.info("%d suite(s) passed, %d expectations", len(results), sum(r.evaluated for r in results))
+    for r in checked:
+        if r.rows_quarantined or r.rows_deduplicated:
+            logger.warning("%s: %d row(s) quarantined, %d duplicate(s) dropped", r.path, r.rows_quarantined, r.rows_deduplicated)
+    return [asdict(r) for r in checked], [asdict(r) for r in results]
 
 
 @task(name="select", cache_policy=NO_CACHE)
@@ -76,7 +80,7 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/samp
         reports = ingest(db_path, policy, input_path)
         timings["ingest"] = time.perf_counter() - start
         start = time.perf_counter()
-        suites = validate(db_path, policy)
+        reports, suites = validate(db_path, policy, reports, staging / pipeline.DATA_DOCS_DIR)
         timings["validate"] = time.perf_counter() - start
         start = time.perf_counter()
         counts = select(db_path, policy)

@@ -20,11 +20,10 @@ def policy():
 
 
 def run_selection(bundle_dir: Path, work: Path, policy, validate: bool = True) -> Path:
-    """ingest -> (validate) -> select -> export without Prefect; returns the output directory."""
+    """ingest -> validate (GE optional) -> select -> export without Prefect; returns the output directory."""
     db = work / "run.duckdb"
-    pipeline.ingest(db, policy, bundle_dir)
-    if validate:
-        pipeline.validate(db, policy)
+    reports = pipeline.ingest(db, policy, bundle_dir)
+    pipeline.validate(db, policy, reports, run_expectations=validate)
     pipeline.select(db, policy)
     out = work / "out"
     pipeline.export(db, policy, out)

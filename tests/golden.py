@@ -43,8 +43,8 @@ def main() -> int:
     policy = load_policy("paramedie-2024")
     with tempfile.TemporaryDirectory() as tmp:
         db, out = Path(tmp) / "run.duckdb", Path(tmp) / "out"
-        pipeline.ingest(db, policy, SAMPLE_DIR)
-        pipeline.validate(db, policy)
+        reports = pipeline.ingest(db, policy, SAMPLE_DIR)
+        pipeline.validate(db, policy, reports)
         pipeline.select(db, policy)
         pipeline.export(db, policy, out)
         rows = decisions_as_rows(out / "decisions.parquet")

@@ -119,16 +119,42 @@ def test_bad_input_exits_2_and_keeps_previous_outputs(sample_run, tmp_path):
     shutil.copytree(out, previous)
     bad = tmp_path / "bad"
     shutil.copytree(SAMPLE_DIR, bad)
-    path = bad / "agb" / "zorgverleners.csv"
-    lines = path.read_text().splitlines()
-    lines[5] = lines[5].replace(lines[5].split(",")[0], lines[5].split(",")[0][1:], 1)  # drop a leading zero
-    path.write_text("\n".join(lines) + "\n")
+    path = bad / "behandelindex" / "behandelindex.csv"
+    head, *rows = path.read_text().splitlines()
+    path.write_text("\n".join([head] + [_quote_bi(r) for r in rows]) + "\n")
     result = run_cli("--input", str(bad), "--output", str(previous), "--quiet")
-    assert result.exit_code == EXIT_BAD_INPUT
-    assert "agb/zorgverleners.csv" in result.output and "agb_code" in result.output and "line 6" in result.output
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert "behandelindex/behandelindex.csv" in result.output and "column 'bi'" in result.output
+    assert "decimal comma" in result.output
     for name in OUTPUTS:
         assert (previous / f"{name}.parquet").read_bytes() == (out / f"{name}.parquet").read_bytes()
-    assert not list(tmp_path.glob(".previous.staging-*"))
+    assert not list(tmp_path.glob(".previous*staging*"))
+
+
+def _quote_bi(row: str) -> str:
+    """Write the bi column (4th of 5) with a decimal comma, quoted as a spreadsheet export would."""
+    agb, jaar, versie, bi, patienten = row.split(",")
+    return ",".join([agb, jaar, versie, f'"{bi.replace(".", ",")}"' if bi else "", patienten])
+
+
+def test_a_bad_row_is_quarantined_and_the_run_goes_on(sample_run, tmp_path):
+    out, _ = sample_run
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_DIR, bundle)
+    path = bundle / "agb" / "zorgverleners.csv"
+    lines = path.read_text().splitlines()
+    bad_agb = lines[5].split(",")[0]
+    lines[5] = lines[5][1:]  # a leading zero lost on line 6
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("--input", str(bundle), "--output", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    rows = con.execute(f"select file, line, \"column\", value, reason from '{tmp_path}/out/quarantine.parquet'").fetchall()
+    assert rows == [("agb/zorgverleners.csv", 6, "agb_code", bad_agb[1:],
+                     f"AGB code '{bad_agb[1:]}' has 7 characters; AGB codes have 8 digits. Was a leading zero dropped?")]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    entry = next(e for e in manifest["inputs"] if e["path"] == "agb/zorgverleners.csv")
+    assert (entry["rows_quarantined"], entry["rows_loaded"] + 1) == (1, entry["rows_read"])
 
 
 def test_unknown_policy_exits_3(prefect_server, tmp_path):

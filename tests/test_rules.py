@@ -311,10 +311,10 @@ def test_instelling_has_a_single_unit(results):
 def test_every_unit_gets_every_rule_that_applies(results):
     decisions, rules, _ = results
     compliance = 16
-    expected = {"fysiotherapie": 6 + compliance, "instelling": 3 + compliance}
+    expected = {"fysiotherapie": 7 + compliance, "instelling": 4 + compliance}
     for (agb, discipline) in decisions:
         count = sum(1 for k in rules if k[:2] == (agb, discipline))
-        assert count == expected.get(discipline, 5 + compliance), (agb, discipline)
+        assert count == expected.get(discipline, 6 + compliance), (agb, discipline)
 
 
 def test_rule_results_name_their_policy_section(results):

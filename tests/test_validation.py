@@ -1,7 +1,17 @@
-"""Bad input stops the run before selection with a message naming file, column and examples."""
+"""The bad-input corpus: every kind of bad input, and exactly what the run does with it.
+
+Each case starts from a small bundle that passes everything and breaks one thing. A case is
+either refused (the run stops before selection with a message naming file, column and
+examples) or quarantined (the row is kept out with a reason, the counts add up, and the
+unit it is about goes to review instead of being decided on incomplete data).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Callable
+
+import duckdb
 import pytest
 
 from zorginkoop import pipeline
@@ -17,102 +27,158 @@ def good_bundle() -> Bundle:
     return b
 
 
-def check(tmp_path, policy, bundle: Bundle, mutate=None):
+def run(tmp_path, policy, bundle: Bundle, mutate=None, tolerance: float | None = None):
     directory = bundle.write(tmp_path / "bundle")
     if mutate:
         mutate(directory)
+    if tolerance is not None:
+        policy = policy.with_parameters(quarantine_tolerance=tolerance)
     db = tmp_path / "run.duckdb"
-    pipeline.ingest(db, policy, directory)
-    pipeline.validate(db, policy)
+    reports = pipeline.ingest(db, policy, directory)
+    reports, _ = pipeline.validate(db, policy, reports)
+    pipeline.select(db, policy)
+    out = pipeline.export(db, policy, tmp_path / "out")
+    return {r.path: r for r in reports}, tmp_path / "out"
 
 
-def test_good_bundle_passes(tmp_path, policy):
-    check(tmp_path, policy, good_bundle())
+def edit(table, index, **values):
+    def change(b: Bundle):
+        b.rows[table][index].update(values)
+    return change
 
 
-def test_agb_with_lost_leading_zero(tmp_path, policy):
+def rewrite(relpath, transform):
+    def mutate(directory):
+        path = directory / relpath
+        path.write_bytes(transform(path.read_bytes()))
+    return mutate
+
+
+# -- refused: the run stops, nothing is decided ------------------------------------------------
+
+@dataclass
+class Refused:
+    id: str
+    change: Callable | None = None
+    mutate: Callable | None = None
+    message: list[str] = field(default_factory=list)
+
+
+REFUSED = [
+    Refused("missing_required_file", mutate=lambda d: (d / "registers" / "big.csv").unlink(),
+            message=["registers/big.csv: required file is missing"]),
+    Refused("missing_column", mutate=rewrite("agb/vestigingen.csv", lambda b: b"\n".join(
+        b",".join(line.split(b",")[:-1]) for line in b.split(b"\n"))),
+            message=["agb/vestigingen.csv, column 'einde': missing column(s) einde"]),
+    Refused("windows_1252", mutate=rewrite("agb/ondernemingen.csv", lambda b: b.replace(b"Praktijk 04000001", "Fysiotherapie Café".encode("cp1252"))),
+            message=["agb/ondernemingen.csv", "UTF-8"]),
+    Refused("day_month_year_dates", change=lambda b: b.add("applications", praktijk_agb="04000001", discipline="fysiotherapie", aanvraagdatum="30-09-2023"),
+            message=["applications/applications.csv, column 'aanvraagdatum'", "DD-MM-YYYY", "'30-09-2023' (line 2)", "YYYY-MM-DD"]),
+    Refused("decimal_comma", change=edit("behandelindex", 0, bi="98,4"),
+            message=["behandelindex/behandelindex.csv, column 'bi'", "decimal comma", "'98,4' (line 2)"]),
+    Refused("over_tolerance", change=edit("contracts", 0, praktijk_agb="4000001"),
+            message=["contracts/contracts.csv: 1 of 2 rows (50.0%)", "tolerates 1.0%",
+                     "line 2: AGB code '4000001' has 7 characters", "quarantine_tolerance"]),
+]
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c.id for c in REFUSED])
+def test_refused(case, tmp_path, policy):
     b = good_bundle()
-    b.rows["contracts"][0]["praktijk_agb"] = "4000001"
+    if case.change:
+        case.change(b)
     with pytest.raises(BadInputError) as info:
-        check(tmp_path, policy, b)
-    message = str(info.value)
-    assert "contracts/contracts.csv" in message and "praktijk_agb" in message
-    assert "'4000001' (line 2)" in message and "leading zero" in message
-
-
-def test_decimal_comma_in_bi_is_refused(tmp_path, policy):
-    b = good_bundle()
-    b.rows["behandelindex"][0]["bi"] = "98,4"
-    with pytest.raises(BadInputError, match=r"behandelindex\.csv, column 'bi'.*decimal comma.*'98,4'"):
-        check(tmp_path, policy, b)
-
-
-def test_day_month_year_date_is_refused(tmp_path, policy):
-    b = good_bundle()
-    b.rows["applications"] = [{"praktijk_agb": "04000001", "discipline": "fysiotherapie", "aanvraagdatum": "30-09-2023"}]
-    with pytest.raises(BadInputError, match=r"applications\.csv, column 'aanvraagdatum'.*YYYY-MM-DD.*'30-09-2023'"):
-        check(tmp_path, policy, b)
-
-
-def test_impossible_calendar_date_is_refused(tmp_path, policy):
-    b = good_bundle()
-    b.rows["big"][0]["aanvang"] = "2023-02-30"
-    with pytest.raises(BadInputError, match=r"big\.csv, column 'aanvang'.*calendar date.*'2023-02-30'"):
-        check(tmp_path, policy, b)
-
-
-def test_unknown_enumeration_value(tmp_path, policy):
-    b = good_bundle()
-    b.rows["compliance_checks"][3]["result"] = "ok"
-    with pytest.raises(BadInputError, match=r"checks\.csv, column 'result'.*allowed values: pass, fail.*'ok'"):
-        check(tmp_path, policy, b)
-
-
-def test_duplicate_key(tmp_path, policy):
-    b = good_bundle()
-    b.rows["ondernemingen"].append(dict(b.rows["ondernemingen"][0], naam="Andere naam"))
-    with pytest.raises(BadInputError, match=r"ondernemingen\.csv, column 'agb_code'.*'04000001'"):
-        check(tmp_path, policy, b)
-
-
-def test_postcode_with_space(tmp_path, policy):
-    b = good_bundle()
-    b.rows["vestigingen"][0]["postcode"] = "3511 AB"
-    with pytest.raises(BadInputError, match=r"vestigingen\.csv, column 'postcode'.*'3511 AB'"):
-        check(tmp_path, policy, b)
-
-
-def test_missing_required_file(tmp_path, policy):
-    def drop(directory):
-        (directory / "registers" / "big.csv").unlink()
-    with pytest.raises(BadInputError, match=r"registers/big\.csv: required file is missing"):
-        check(tmp_path, policy, good_bundle(), drop)
-
-
-def test_missing_column_names_the_column(tmp_path, policy):
-    def drop_column(directory):
-        path = directory / "agb" / "vestigingen.csv"
-        lines = [",".join(line.split(",")[:-1]) for line in path.read_text().splitlines()]
-        path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(BadInputError, match=r"agb/vestigingen\.csv, column 'einde': missing column\(s\) einde"):
-        check(tmp_path, policy, good_bundle(), drop_column)
-
-
-def test_windows_1252_file_is_refused(tmp_path, policy):
-    def recode(directory):
-        path = directory / "agb" / "ondernemingen.csv"
-        path.write_bytes(path.read_text().replace("Praktijk 04000001", "Fysiotherapie Café").encode("cp1252"))
-    with pytest.raises(BadInputError, match=r"agb/ondernemingen\.csv.*UTF-8"):
-        check(tmp_path, policy, good_bundle(), recode)
+        run(tmp_path, policy, b, case.mutate)
+    for text in case.message:
+        assert text in str(info.value)
+    assert not (tmp_path / "out").exists(), "nothing is decided or written"
 
 
 def test_several_problems_are_reported_together(tmp_path, policy):
     b = good_bundle()
-    b.rows["contracts"][0]["praktijk_agb"] = "4000001"
     b.rows["behandelindex"][0]["bi"] = "98,4"
-    with pytest.raises(BadInputError) as info:
-        check(tmp_path, policy, b)
-    assert "2 problem(s)" in str(info.value)
+    b.add("applications", praktijk_agb="04000001", discipline="fysiotherapie", aanvraagdatum="30-09-2023")
+    with pytest.raises(BadInputError, match=r"2 problem\(s\)"):
+        run(tmp_path, policy, b)
+
+
+# -- quarantined: the row is kept out, the run goes on ----------------------------------------
+
+@dataclass
+class Quarantined:
+    id: str
+    change: Callable
+    file: str
+    line: int
+    column: str
+    reason: str
+    unit: tuple[str, str] | None = None  # the unit that must go to review
+    rows: int = 1
+
+
+QUARANTINED = [
+    Quarantined("agb_lost_leading_zero", edit("zorgverleners", 0, agb_code="4000002"), "agb/zorgverleners.csv", 2, "agb_code",
+                "AGB code '4000002' has 7 characters; AGB codes have 8 digits. Was a leading zero dropped?",
+                unit=("04000001", "fysiotherapie")),
+    Quarantined("caregiver_with_bad_zorgsoort", edit("zorgverleners", 0, zorgsoort="4"), "agb/zorgverleners.csv", 2, "zorgsoort",
+                "zorgsoort '4': AGB zorgsoort is a 2-digit code", unit=("04000001", "fysiotherapie")),
+    Quarantined("impossible_date", edit("big", 0, aanvang="2023-02-30"), "registers/big.csv", 2, "aanvang",
+                "aanvang '2023-02-30': not a real calendar date (YYYY-MM-DD)", unit=("04000001", "fysiotherapie")),
+    Quarantined("unknown_value", edit("compliance_checks", 3, result="ok"), "compliance/checks.csv", 5, "result",
+                "result 'ok': allowed values: pass, fail", unit=("04000001", "fysiotherapie")),
+    Quarantined("postcode_with_space", edit("vestigingen", 1, postcode="3511 AB"), "agb/vestigingen.csv", 3, "postcode",
+                "postcode '3511 AB': postcodes are written 1234AB: four digits, two capitals, no space", unit=("05000002", "logopedie")),
+    Quarantined("required_value_missing", edit("contracts", 0, ingangsdatum=""), "contracts/contracts.csv", 2, "ingangsdatum",
+                "ingangsdatum is empty: this column is required", unit=("04000001", "fysiotherapie")),
+    Quarantined("key_conflict", lambda b: b.rows["behandelindex"].append(dict(b.rows["behandelindex"][0], bi="160.0")),
+                "behandelindex/behandelindex.csv", 2, "praktijk_agb, jaar, versie",
+                "key (praktijk_agb, jaar, versie) = 04000001, 2022, V3 occurs on 2 rows that disagree (lines 2, 3); all are kept out",
+                unit=("04000001", "fysiotherapie"), rows=2),
+]
+
+
+@pytest.mark.parametrize("case", QUARANTINED, ids=[c.id for c in QUARANTINED])
+def test_quarantined(case, tmp_path, policy):
+    b = good_bundle()
+    case.change(b)
+    reports, out = run(tmp_path, policy, b, tolerance=1.0)
+    con = duckdb.connect()
+    rows = con.execute(f"select file, line, \"column\", reason from '{out}/quarantine.parquet' order by line").fetchall()
+    assert rows[0] == (case.file, case.line, case.column, case.reason)
+    assert len(rows) == case.rows
+    for report in reports.values():
+        assert report.rows_read == report.rows_loaded + report.rows_deduplicated + report.rows_quarantined, report.path
+    assert reports[case.file].rows_quarantined == case.rows
+    if case.unit:
+        outcome, reasons = con.execute(f"select outcome, reasons from '{out}/decisions.parquet' "
+                                       f"where praktijk_agb = ? and discipline = ?", list(case.unit)).fetchall()[0]
+        assert outcome == "INDIVIDUELE_BEOORDELING" and "REVIEW_INVOER_IN_QUARANTAINE" in reasons
+
+
+def test_quarantined_contract_is_not_silently_geen_actie(tmp_path, policy):
+    b = good_bundle()
+    b.rows["contracts"][0]["einddatum"] = "31-12-2023x"
+    reports, out = run(tmp_path, policy, b, tolerance=1.0)
+    got = duckdb.connect().execute(f"select outcome, reasons from '{out}/decisions.parquet' where praktijk_agb = '04000001'").fetchall()
+    assert got == [("INDIVIDUELE_BEOORDELING", ["REVIEW_INVOER_IN_QUARANTAINE"])]
+
+
+def test_exact_duplicates_are_dropped_and_counted(tmp_path, policy):
+    b = good_bundle()
+    b.rows["compliance_checks"].append(dict(b.rows["compliance_checks"][0]))
+    b.rows["compliance_checks"].append(dict(b.rows["compliance_checks"][0]))
+    reports, out = run(tmp_path, policy, b)
+    report = reports["compliance/checks.csv"]
+    assert (report.rows_read, report.rows_deduplicated, report.rows_quarantined, report.rows_loaded) == (34, 2, 0, 32)
+    assert duckdb.connect().execute(f"select count(*) from '{out}/quarantine.parquet'").fetchall()[0][0] == 0
+    assert duckdb.connect().execute(f"select outcome from '{out}/decisions.parquet' where praktijk_agb = '04000001'").fetchall() == [("PROACTIEF_AANBOD",)]
+
+
+# -- read correctly by design ------------------------------------------------------------------
+
+def test_utf8_byte_order_mark_is_read(tmp_path, policy):
+    reports, out = run(tmp_path, policy, good_bundle(), rewrite("agb/ondernemingen.csv", lambda b: b"\xef\xbb\xbf" + b))
+    assert reports["agb/ondernemingen.csv"].rows_loaded == 2
 
 
 def test_extra_columns_and_column_order_do_not_matter(tmp_path, policy):
@@ -120,15 +186,20 @@ def test_extra_columns_and_column_order_do_not_matter(tmp_path, policy):
         path = directory / "agb" / "relaties.csv"
         rows = [line.split(",") for line in path.read_text().splitlines()]
         path.write_text("\n".join(",".join(list(reversed(r)) + ["x"]) for r in rows) + "\n")
-    check(tmp_path, policy, good_bundle(), reorder)
+    reports, _ = run(tmp_path, policy, good_bundle(), reorder)
+    assert reports["agb/relaties.csv"].rows_loaded == 2
+
+
+def test_codes_keep_leading_zeros(tmp_path, policy):
+    _, out = run(tmp_path, policy, good_bundle())
+    assert duckdb.connect().execute(f"select min(praktijk_agb) from '{out}/decisions.parquet'").fetchall() == [("04000001",)]
 
 
 def test_bsn_is_never_loaded(tmp_path, policy):
     directory = good_bundle().write(tmp_path / "bundle")
     db = tmp_path / "run.duckdb"
     pipeline.ingest(db, policy, directory)
-    import duckdb
     with duckdb.connect(str(db)) as con:
         columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
-    assert "bsn" not in columns
+    assert "bsn" not in columns and "patient_pseudonym" in columns
     assert b"111222333" not in db.read_bytes()

@@ -1,7 +1,8 @@
 """`zorginkoop claims load`: prior-year claims (PM304 files and normalized extracts) to Parquet.
 
 The same code path as the annual run's ingest: each file is loaded by ingest.load_file,
-checked by the claims suite, and typed by sql/paramedie/staged/claims.sql. Writes
+checked row by row and by the claims suite, and typed by sql/paramedie/staged/claims.sql.
+Unlike the run, it applies no quarantine tolerance: it reports what it kept out. Writes
 claims.parquet (one row per claim line, patients as pseudonyms only),
 reconciliation.parquet (per PM304 message: counts and totals read and declared) and
 quarantine.parquet (every line kept out, with its reason).
@@ -18,6 +19,7 @@ from .domains import get_domain
 from .errors import BadInputError, BadInputErrors
 from .ingest import FileReport, load_file, prepare
 from .models import run_model
+from .rowchecks import check_rows, refuse_foreign_formats
 from .pipeline import publish, staging_dir_for
 from .validate import validate_bundle
 
@@ -60,8 +62,15 @@ def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict
                     reports.append(load_file(con, spec, path, rel))
                 except BadInputError as exc:
                     errors.append(exc)
+            errors += refuse_foreign_formats(con, spec)
             if errors:
                 raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            checked = {r.file: r for r in check_rows(con, spec)}
+            for report in reports:
+                if report.path in checked:
+                    report.rows_deduplicated = checked[report.path].rows_deduplicated
+                    report.rows_quarantined += checked[report.path].rows_quarantined
+                    report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
             validate_bundle(con, [spec])
             run_model(con, domain.sql_dir / "staged" / "claims.sql")
             exports = {

@@ -90,10 +90,10 @@ def claims_load(
         err.print(f"[bold red]Claims not loaded, no outputs written.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
     table = Table(title=f"Claims loaded into {output}")
-    for column in ("file", "rows read", "loaded", "quarantined", "note"):
+    for column in ("file", "rows read", "loaded", "duplicates", "quarantined", "note"):
         table.add_column(column, justify="left" if column in ("file", "note") else "right")
     for r in reports:
-        table.add_row(r.path, str(r.rows_read), str(r.rows_loaded), str(r.rows_quarantined), "; ".join(r.notes))
+        table.add_row(r.path, str(r.rows_read), str(r.rows_loaded), str(r.rows_deduplicated), str(r.rows_quarantined), "; ".join(r.notes))
     console.print(table)
     console.print(", ".join(f"{name}: {rows} rows" for name, rows in counts.items()))
 

@@ -22,6 +22,7 @@ from .pm304 import EXTENSIONS as PM304_EXTENSIONS
 from .pm304 import create_tables as create_pm304_tables
 from .pm304 import load_pm304
 from .privacy import register_macros
+from .rowchecks import create_codes_table, record_codes
 
 CSV_OPTIONS = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, encoding='utf-8', strict_mode=true"
 
@@ -35,6 +36,7 @@ class FileReport:
     sha256: str
     rows_read: int = 0
     rows_loaded: int = 0
+    rows_deduplicated: int = 0
     rows_quarantined: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -70,6 +72,7 @@ def create_raw_table(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
 def create_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""create table if not exists raw.quarantine
                    (file varchar, line bigint, "column" varchar, value varchar, reason varchar)""")
+    create_codes_table(con)
 
 
 def _pseudonymized(spec: InputFile) -> tuple[str, str]:
@@ -125,6 +128,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
     private = next(iter(spec.pseudonymize), None)
     con.execute("""insert into raw.quarantine select _file, _line, ?, null, ? from incoming where not _valid order by _line""",
                 [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
+    record_codes(con, spec, "incoming", "not _valid")
     read, loaded = con.execute("select count(*), count(*) filter (where _valid) from incoming").fetchall()[0]
     con.execute("drop table incoming")
     return FileReport(spec.table, rel, sha256_of(path), rows_read=read, rows_loaded=loaded, rows_quarantined=read - loaded)

@@ -21,11 +21,14 @@ from .database import connect, load_seeds
 from .ingest import FileReport, ingest_bundle
 from .models import run_layer, stack_rule_models
 from .policy import Policy, load_into_duckdb
+from .errors import BadInputError, BadInputErrors
+from .rowchecks import check_rows, quarantine_summary, refuse_foreign_formats
 from .validate import SuiteResult, validate_bundle
 
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "zorginkoop.duckdb"
+DATA_DOCS_DIR = "data_docs"
 MANIFEST_NAME = "manifest.json"
 
 
@@ -38,10 +41,38 @@ def ingest(db_path: Path, policy: Policy, input_dir: Path) -> list[FileReport]:
     return reports
 
 
-def validate(db_path: Path, policy: Policy) -> list[SuiteResult]:
-    """Run every input file's Great Expectations suite; a failing file stops the run."""
+def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir: Path | None = None,
+             run_expectations: bool = True) -> tuple[list[FileReport], list[SuiteResult]]:
+    """Check every row, quarantine what fails, then run every suite on the rows that pass.
+
+    Stops the run (BadInputError) when a file is written in another convention (DD-MM-YYYY,
+    decimal comma), when a file's quarantine exceeds the policy's quarantine_tolerance, or
+    when an expectation fails on the validated rows. Returns the reports with their counts.
+    """
+    specs = input_files(policy.domain)
+    tolerance = policy.parameters.quarantine_tolerance
     with connect(db_path) as con:
-        return validate_bundle(con, input_files(policy.domain))
+        errors = [e for spec in specs for e in refuse_foreign_formats(con, spec)]
+        if errors:
+            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+        checked = {r.file: r for spec in specs for r in check_rows(con, spec)}
+        for report in reports:
+            result = checked.get(report.path)
+            if result:
+                report.rows_deduplicated = result.rows_deduplicated
+                report.rows_quarantined += result.rows_quarantined
+                report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
+            if report.rows_quarantined > tolerance * report.rows_read:
+                errors.append(BadInputError(
+                    report.path, f"{report.rows_quarantined} of {report.rows_read} rows "
+                                 f"({report.rows_quarantined / max(report.rows_read, 1):.1%}) fail their checks; "
+                                 f"the policy tolerates {tolerance:.1%}",
+                    examples=quarantine_summary(con, report.path), examples_formatted=True,
+                    hint="Correct the source file, or raise quarantine_tolerance in the policy file if these rows may be left out"))
+        if errors:
+            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+        suites = validate_bundle(con, specs, docs_dir) if run_expectations else []
+    return reports, suites
 
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:

@@ -152,6 +152,13 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         where messages.reason is not null
         order by lines.line_no
     """, [rel])
+    con.execute("""
+        create table if not exists raw.quarantine_codes (file varchar, line bigint, code_column varchar, code varchar);
+        insert into raw.quarantine_codes
+        select distinct ?, messages.first_line, 'praktijk_agb', messages.praktijk_agb
+        from pm304_messages as messages
+        where messages.reason is not null and regexp_full_match(messages.praktijk_agb, '[0-9]{8}')
+    """, [rel])
     bsn = field("04", "Burgerservicenummer (bsn) verzekerde")
     datum = field("04", "Datum prestatie")
     accepted = f"""
@@ -164,6 +171,11 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         select ?, lines.line_no, 'bsn', null, 'BSN voldoet niet aan de 11-proef; prestatieregel niet geladen'
         {accepted} and not elfproef({bsn})
         order by lines.line_no
+    """, [rel])
+    con.execute(f"""
+        insert into raw.quarantine_codes
+        select ?, lines.line_no, 'praktijk_agb', messages.praktijk_agb
+        {accepted} and not elfproef({bsn})
     """, [rel])
     con.execute(f"""
         insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,

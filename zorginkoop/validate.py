@@ -1,9 +1,11 @@
-"""Validate: run each input file's Great Expectations suite on its raw rows.
+"""Great Expectations on every input file's validated rows, with Data Docs.
 
-GE 1.24 cannot validate DuckDB through SQLAlchemy, so the raw table is handed to
-it as a pandas DataFrame (every value still the text as written). A file that
-fails any expectation stops the run before selection; the message names the
-file, the column, example values with their line numbers, and what is expected.
+Row-level checks (zorginkoop.rowchecks) have already kept bad rows out; the suite then
+runs on validated.<table>, so what enters selection provably meets every expectation.
+Should an expectation still fail (a check the SQL does not cover), the run stops with
+the file, the column, example values with their line numbers, and what is expected.
+GE 1.24 cannot validate DuckDB through SQLAlchemy, so each table is handed to it as a
+pandas DataFrame (every value still the text as written).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -19,6 +22,7 @@ from .errors import BadInputError, BadInputErrors
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 log = logging.getLogger(__name__)
+DOCS_SITE = "zorginkoop"
 
 
 @dataclass
@@ -44,7 +48,7 @@ def _lines_of(con, table: str, column: str, value) -> str:
         where, params = f'"{column}" is null', []
     else:
         where, params = f'"{column}" = ?', [str(value)]
-    rows = con.execute(f"select _file, _line from raw.{table} where {where} order by _file, _line limit 3", params).fetchall()
+    rows = con.execute(f"select _file, _line from validated.{table} where {where} order by _file, _line limit 3", params).fetchall()
     return ", ".join(f"line {line}" for _, line in rows)
 
 
@@ -52,7 +56,7 @@ def _describe_failure(con, spec: InputFile, result) -> BadInputError:
     config = result.expectation_config
     kwargs = config.kwargs
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or [])
-    explain = (config.meta or {}).get("explain", config.type)
+    explain = (config.meta or {}).get("explain", config.type).replace("'{value}'", "the value").replace("{length}", "n")
     res = result.result or {}
     count = res.get("unexpected_count")
     examples = []
@@ -64,7 +68,7 @@ def _describe_failure(con, spec: InputFile, result) -> BadInputError:
             shown = "empty" if value is None or value != value else repr(str(value))
             examples.append(f"{shown} ({lines})" if lines else shown)
     problem = f"{count} value(s) fail: {explain}" if count is not None else explain
-    files = con.execute(f"select distinct _file from raw.{spec.table} order by 1").fetchall()
+    files = con.execute(f"select distinct _file from validated.{spec.table} order by 1").fetchall()
     where = ", ".join(f for (f,) in files) or spec.path
     return BadInputError(where, problem, column=column or None, examples=examples, examples_formatted=True,
                          hint="Correct the source file and run again")
@@ -81,21 +85,36 @@ def _loaded_part(spec: InputFile) -> dict:
     return suite
 
 
-def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> list[SuiteResult]:
-    """Validate every loaded input; raise one error listing every failed expectation."""
+def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs_dir: Path | None = None) -> list[SuiteResult]:
+    """Validate every input's validated rows; raise one error listing every failed expectation.
+
+    With docs_dir, the results are published there as Great Expectations Data Docs (index.html).
+    """
     import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
 
     context = _context()
-    source = context.data_sources.add_pandas("raw")
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        actions = [UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]
+    source = context.data_sources.add_pandas("validated")
     results, errors = [], []
     for spec in specs:
-        frame = con.execute(f"select * exclude (_file, _line) from raw.{spec.table}").df()
+        frame = con.execute(f"select * exclude (_file, _line) from validated.{spec.table}").df()
         if frame.empty and not spec.required:
             continue
         frame = frame.astype(object).where(frame.notna(), None)
         suite = context.suites.add(gx.ExpectationSuite(**_loaded_part(spec)))
         batch = source.add_dataframe_asset(spec.table).add_batch_definition_whole_dataframe("all")
-        outcome = batch.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=spec.table, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(name=spec.table, validation_definitions=[definition], actions=actions))
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
+        outcome = next(iter(run.run_results.values()))
         failed = [r for r in outcome.results if not r.success]
         results.append(SuiteResult(spec.table, outcome.success, len(outcome.results), len(failed), len(frame)))
         errors += [_describe_failure(con, spec, r) for r in failed]

@@ -29,6 +29,8 @@ class Parameters(_Strict):
     application_deadline: dt.date
     publication_date: dt.date
     contract_start: dt.date
+    # Share of an input file's rows that may be quarantined before the run refuses the file.
+    quarantine_tolerance: float = Field(default=0.01, ge=0, le=1)
 
     @model_validator(mode="after")
     def _years_consistent(self):

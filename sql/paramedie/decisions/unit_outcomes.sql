@@ -8,6 +8,10 @@
 -- | else applied on time, no prior_contract       | the same checks; all pass -> ZORGPLICHTTOETS   |
 -- | else applied late                             | AANVRAAG_TE_LAAT                               |
 -- | else                                          | GEEN_ACTIE (GEEN_DECLARATIES_VORIG_JAAR or GEEN_OVEREENKOMST_GEEN_AANVRAAG) |
+--
+-- Before all of these: a unit that input rows in quarantine are about (INVOER_VOLLEDIG review)
+-- goes to INDIVIDUELE_BEOORDELING whatever its route, with every failing rule and review code as
+-- reasons: a left-out contract, caregiver or claim may be what decided it (docs/decisions.md).
 with checks as (
     select
         praktijk_agb,
@@ -36,6 +40,7 @@ outcomes as (
     select
         judged.*,
         case
+            when list_contains(review_codes, 'REVIEW_INVOER_IN_QUARANTAINE') then 'INDIVIDUELE_BEOORDELING'
             when (prior_contract and declared_prior_year) or applied_on_time then
                 case checks_result
                     when 'fail' then 'NIET_AANBIEDEN'
@@ -58,7 +63,7 @@ select
     outcomes.outcome,
     case outcomes.outcome
         when 'NIET_AANBIEDEN' then outcomes.failed_rules
-        when 'INDIVIDUELE_BEOORDELING' then outcomes.review_codes
+        when 'INDIVIDUELE_BEOORDELING' then list_sort(list_concat(outcomes.review_codes, outcomes.failed_rules))
         when 'GEEN_ACTIE' then [case when outcomes.prior_contract then 'GEEN_DECLARATIES_VORIG_JAAR'
                                      else 'GEEN_OVEREENKOMST_GEEN_AANVRAAG' end]
         else []

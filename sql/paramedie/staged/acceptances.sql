@@ -5,4 +5,4 @@ select
     cast(geaccepteerd_op as date) as geaccepteerd_op,
     _file,
     _line
-from raw.acceptances
+from validated.acceptances

@@ -6,4 +6,4 @@ select
     cast(aanvraagdatum as date) as aanvraagdatum,
     _file,
     _line
-from raw.applications
+from validated.applications

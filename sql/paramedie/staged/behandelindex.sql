@@ -8,4 +8,4 @@ select
     cast(aantal_patienten as integer) as aantal_patienten,
     _file,
     _line
-from raw.behandelindex
+from validated.behandelindex

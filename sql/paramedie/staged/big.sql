@@ -8,4 +8,4 @@ select
     cast(einde as date) as einde,
     _file,
     _line
-from raw.big
+from validated.big

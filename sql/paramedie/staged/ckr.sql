@@ -8,4 +8,4 @@ select
     cast(geldig_tot as date) as geldig_tot,
     _file,
     _line
-from raw.ckr
+from validated.ckr

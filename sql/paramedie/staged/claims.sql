@@ -25,6 +25,6 @@ select
     coalesce(lists.discipline, by_agb_prefix.discipline) as code_list_discipline,
     _file,
     _line
-from raw.claims as claims
+from validated.claims as claims
 left join lists using (prestatiecodelijst)
 left join by_agb_prefix on by_agb_prefix.zorgsoort = left(claims.zorgverlener_agb, 2)

@@ -8,4 +8,4 @@ select
     bron,
     _file,
     _line
-from raw.compliance_checks
+from validated.compliance_checks

@@ -7,4 +7,4 @@ select
     cast(einddatum as date) as einddatum,
     _file,
     _line
-from raw.contracts
+from validated.contracts

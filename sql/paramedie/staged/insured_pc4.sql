@@ -4,4 +4,4 @@ select
     cast(aantal_verzekerden as integer) as aantal_verzekerden,
     _file,
     _line
-from raw.insured_pc4
+from validated.insured_pc4

@@ -9,4 +9,4 @@ select
     cast(geldig_tot as date) as geldig_tot,
     _file,
     _line
-from raw.kwaliteitsregister_paramedici
+from validated.kwaliteitsregister_paramedici

@@ -15,4 +15,4 @@ select
     plaats,
     _file,
     _line
-from raw.ondernemingen
+from validated.ondernemingen

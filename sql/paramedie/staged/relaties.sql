@@ -7,4 +7,4 @@ select
     cast(einde as date) as einde,
     _file,
     _line
-from raw.relaties
+from validated.relaties

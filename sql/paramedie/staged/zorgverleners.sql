@@ -13,4 +13,4 @@ select
     cast(einde as date) as einde,
     _file,
     _line
-from raw.zorgverleners
+from validated.zorgverleners
