@@ -7,6 +7,7 @@ output and moved into place only when the whole run succeeded.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import asdict
@@ -61,17 +62,22 @@ def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
     return outputs
 
 
-@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def publish(staging: Path, output_dir: Path) -> None:
-    pipeline.publish(staging, output_dir)
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(staging: Path, output_dir: Path) -> Path:
+    return pipeline.publish(staging, output_dir)
 
 
 @flow(name="annual_selection")
 def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/sample",
                      output_dir: str = "out/paramedie-2024") -> dict:
-    """Apply a purchasing policy to an input bundle and write the outputs of the contract."""
+    """Apply a purchasing policy to an input bundle and write the outputs of the contract.
+
+    Everything is written into a staging directory; only when the whole run succeeded does
+    the output path switch to it, atomically. A failed or killed run changes nothing.
+    """
     loaded = load_policy(policy)  # a bad policy file stops the run before anything is read
-    input_path, output_path = Path(input_dir).resolve(), Path(output_dir).resolve()
+    # abspath, not resolve(): the output path is a symlink to the current run and must stay one
+    input_path, output_path = Path(input_dir).resolve(), Path(os.path.abspath(output_dir))
     staging = pipeline.staging_dir_for(output_path)
     db_path = staging / pipeline.DATABASE_NAME
     timings: dict[str, float] = {}
@@ -93,4 +99,7 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/samp
         publish(staging, output_path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"output_dir": str(output_path), "outcomes": counts, "outputs": outputs}
+    return {"output_dir": str(output_path), "outcomes": counts, "outputs": outputs,
+            "data_docs": str(output_path / pipeline.DATA_DOCS_DIR / "index.html"),
+            "quarantined": sum(r["rows_quarantined"] for r in reports),
+            "deduplicated": sum(r["rows_deduplicated"] for r in reports)}

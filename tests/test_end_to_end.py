@@ -39,7 +39,8 @@ def test_outputs_of_the_contract_are_written(sample_run):
     for name in OUTPUTS:
         assert (out / f"{name}.parquet").is_file(), name
     assert (out / "manifest.json").is_file() and (out / "zorginkoop.duckdb").is_file()
-    assert not list(out.parent.glob(".out.staging-*")), "staging directory left behind"
+    assert out.is_symlink() and not list(out.parent.glob(".out.runs/.staging-*")), "staging directory left behind"
+    assert (out / "data_docs" / "index.html").is_file() and "Data Docs" in stdout
     assert "PROACTIEF_AANBOD" in stdout and "fysiotherapie" in stdout and str(out) in stdout
 
 
@@ -95,7 +96,7 @@ def test_manifest_reconciles(sample_run):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["policy"]["name"] == "paramedie-2024" and len(manifest["policy"]["sha256"]) == 64
     for entry in manifest["inputs"]:
-        assert entry["rows_read"] == entry["rows_loaded"] + entry["rows_quarantined"], entry["path"]
+        assert entry["rows_read"] == entry["rows_loaded"] + entry["rows_deduplicated"] + entry["rows_quarantined"], entry["path"]
         assert len(entry["sha256"]) == 64
     paths = {e["path"] for e in manifest["inputs"]}
     assert {"agb/ondernemingen.csv", "claims/claims_2023_deel1.csv", "claims/claims_2023_deel2.parquet"} <= paths
@@ -128,7 +129,7 @@ def test_bad_input_exits_2_and_keeps_previous_outputs(sample_run, tmp_path):
     assert "decimal comma" in result.output
     for name in OUTPUTS:
         assert (previous / f"{name}.parquet").read_bytes() == (out / f"{name}.parquet").read_bytes()
-    assert not list(tmp_path.glob(".previous*staging*"))
+    assert not list(tmp_path.glob(".previous.runs/.staging-*"))
 
 
 def _quote_bi(row: str) -> str:
@@ -217,3 +218,50 @@ def test_no_patient_identity_reaches_any_output(sample_run):
     with duckdb.connect(str(out / "zorginkoop.duckdb"), read_only=True) as con:
         columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
     assert "bsn" not in columns and "patient_pseudonym" in columns
+
+
+KILL_MID_EXPORT = """
+import os, signal, sys
+from zorginkoop import pipeline
+
+def export_then_die(db_path, policy, out_dir):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "decisions.parquet").write_bytes(b"PAR1 half written")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+pipeline.export = export_then_die
+from zorginkoop.cli import app
+sys.argv = ["zorginkoop", "run", "--input", sys.argv[1], "--output", sys.argv[2], "--quiet"]
+app()
+"""
+
+
+def test_killed_run_leaves_previous_outputs_and_rerun_starts_cleanly(prefect_server, sample_run, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    out, _ = sample_run
+    target = tmp_path / "out"
+    assert run_cli("--input", str(SAMPLE_DIR), "--output", str(target), "--quiet").exit_code == 0
+    before = {p.name: p.read_bytes() for p in target.glob("*.parquet")}
+    env = dict(os.environ, PREFECT_API_URL=prefect_server)
+    killed = subprocess.run([sys.executable, "-c", KILL_MID_EXPORT, str(SAMPLE_DIR), str(target)], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert {p.name: p.read_bytes() for p in target.glob("*.parquet")} == before
+    assert list((tmp_path / ".out.runs").glob(".staging-*")), "the killed run's staging directory is still there"
+    again = run_cli("--input", str(SAMPLE_DIR), "--output", str(target), "--quiet")
+    assert again.exit_code == 0, again.output
+    assert not list((tmp_path / ".out.runs").glob(".staging-*")), "a rerun removes what the killed run left"
+    assert {p.name: p.read_bytes() for p in target.glob("*.parquet")} == before
+    assert len([p for p in (tmp_path / ".out.runs").iterdir()]) == 2, "the current and the previous run are kept"
+
+
+def test_output_directory_with_other_files_is_refused(prefect_server, tmp_path):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.docx").write_text("do not move me")
+    result = run_cli("--input", str(SAMPLE_DIR), "--output", str(target), "--quiet")
+    assert result.exit_code == EXIT_BAD_INPUT and "notes.docx" in result.output
+    assert (target / "notes.docx").read_text() == "do not move me"

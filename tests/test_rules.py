@@ -364,3 +364,17 @@ def test_input_row_order_does_not_change_output_bytes(results, tmp_path, policy)
     shuffled = run_selection(bundle.write(tmp_path / "bundle"), tmp_path, policy, validate=False)
     for parquet in sorted(out.glob("*.parquet")):
         assert parquet.read_bytes() == (shuffled / parquet.name).read_bytes(), parquet.name
+
+
+def test_thread_count_does_not_change_output_bytes(results, tmp_path, policy, monkeypatch):
+    _, _, out = results
+    bundle = Bundle()
+    for case in CASES:
+        case.setup(bundle, case.agb)
+    directory = bundle.write(tmp_path / "bundle")
+    for threads in ("1", "4"):
+        monkeypatch.setenv("ZORGINKOOP_THREADS", threads)
+        (tmp_path / threads).mkdir()
+        other = run_selection(directory, tmp_path / threads, policy, validate=False)
+        for parquet in sorted(out.glob("*.parquet")):
+            assert parquet.read_bytes() == (other / parquet.name).read_bytes(), (threads, parquet.name)

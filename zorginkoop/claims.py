@@ -10,6 +10,7 @@ quarantine.parquet (every line kept out, with its reason).
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Pa
 def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict[str, int]]:
     domain = get_domain("paramedie")
     spec = next(s for s in input_files(domain) if s.table == "claims")
-    staging = staging_dir_for(output.resolve())
+    output = Path(os.path.abspath(output))  # not resolve(): the output is a symlink to the current run
+    staging = staging_dir_for(output)
     try:
         with tempfile.TemporaryDirectory() as tmp, connect(Path(tmp) / "claims.duckdb") as con:
             prepare(con, [spec])

@@ -62,6 +62,9 @@ def run(
     out = Path(result["output_dir"])
     _print_summary(out)
     console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(sorted(result["outputs"])) + ", manifest.json, zorginkoop.duckdb")
+    console.print(f"Input rows quarantined: {result['quarantined']} (quarantine.parquet), duplicates dropped: "
+                  f"{result['deduplicated']}; row counts per file in manifest.json")
+    console.print(f"Validation results (Great Expectations Data Docs): file://{result['data_docs']}")
 
 
 claims_app = typer.Typer(help="Prior-year claims: Vektis PM304 files and normalized extracts.", no_args_is_help=True)

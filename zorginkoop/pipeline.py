@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -115,12 +116,15 @@ def code_version() -> str:
 
 def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list[FileReport],
                    suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float]) -> Path:
+    """manifest.json: what went in (with sha256 and row counts that add up), what came out, how long."""
     manifest = {
         "policy": {"name": policy.name, "path": str(policy.path), "sha256": policy.sha256},
         "code_version": code_version(),
         "input_dir": str(input_dir),
         "inputs": [asdict(r) for r in sorted(reports, key=lambda r: r.path)],
         "validation": [asdict(s) for s in suites],
+        "data_docs": f"{DATA_DOCS_DIR}/index.html" if (out_dir / DATA_DOCS_DIR / "index.html").is_file() else None,
+        "row_counts": "rows_read = rows_loaded + rows_deduplicated + rows_quarantined, per input file",
         "outputs": {name: {"rows": rows} for name, rows in sorted(outputs.items())},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
     }
@@ -129,22 +133,93 @@ def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list
     return path
 
 
+KNOWN_OUTPUTS = (".parquet", MANIFEST_NAME, DATABASE_NAME, DATA_DOCS_DIR)
+
+
+def runs_dir(output_dir: Path) -> Path:
+    """Where complete runs live; the output path itself is a symlink to the current one."""
+    return output_dir.parent / f".{output_dir.name}.runs"
+
+
+def _is_ours(entry: Path) -> bool:
+    return entry.name.endswith(KNOWN_OUTPUTS)
+
+
+def _complete_runs(runs: Path) -> list[Path]:
+    return sorted((p for p in runs.iterdir() if not p.name.startswith(".") and (p / MANIFEST_NAME).is_file()),
+                  key=lambda p: p.name)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(output_dir: Path) -> None:
+    """Start cleanly after a crash: drop staging directories of dead runs, and relink the
+    newest complete run when a run died between moving old outputs aside and linking new ones."""
+    runs = runs_dir(output_dir)
+    if not runs.is_dir():
+        return
+    for stale in runs.glob(".staging-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or not _pid_alive(int(pid)) or int(pid) == os.getpid():
+            shutil.rmtree(stale, ignore_errors=True)
+    complete = _complete_runs(runs)
+    if complete and not output_dir.exists():
+        _link(output_dir, complete[-1])
+
+
+def check_output_dir(output_dir: Path) -> None:
+    """Refuse an output directory that holds files this run did not write: they would be moved."""
+    if output_dir.is_dir() and not output_dir.is_symlink():
+        foreign = sorted(p.name for p in output_dir.iterdir() if not _is_ours(p))
+        if foreign:
+            raise BadInputError(str(output_dir), "the output directory holds files that are not outputs of a run",
+                                examples=foreign, hint="Choose an empty or new directory for --output")
+
+
 def staging_dir_for(output_dir: Path) -> Path:
-    """A fresh directory beside the output, on the same file system, for the run's files."""
-    staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+    """A fresh staging directory for this run, on the same file system as the output."""
+    check_output_dir(output_dir)
+    recover(output_dir)
+    staging = runs_dir(output_dir) / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     return staging
 
 
-def publish(staging: Path, output_dir: Path) -> None:
-    """Move the finished run's files into the output directory, each with an atomic rename.
+def _link(output_dir: Path, target: Path) -> None:
+    temporary = output_dir.parent / f".{output_dir.name}.link-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(os.path.relpath(target, output_dir.parent), temporary)
+    os.replace(temporary, output_dir)  # atomic: readers see the old run or the new one, never a mix
 
-    Outputs first and the manifest last, so a manifest always describes complete outputs.
+
+def publish(staging: Path, output_dir: Path) -> Path:
+    """Make a finished run the current output with atomic renames, and keep the previous run.
+
+    The output path becomes a symlink to .<name>.runs/<run id>/. A real directory from an
+    earlier version is moved into the runs directory first (only our own files are in it,
+    check_output_dir made sure).
     """
-    output_dir.mkdir(parents=True, exist_ok=True)
-    files = sorted(staging.iterdir(), key=lambda p: (p.name == MANIFEST_NAME, p.name))
-    for path in files:
-        os.replace(path, output_dir / path.name)
-    shutil.rmtree(staging, ignore_errors=True)
+    runs = staging.parent
+    run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    final = runs / run_id
+    os.rename(staging, final)
+    previous = output_dir.resolve() if output_dir.is_symlink() else None
+    if output_dir.is_dir() and not output_dir.is_symlink():
+        previous = runs / f"{run_id}-previous"
+        os.rename(output_dir, previous)
+    _link(output_dir, final)
+    for old in _complete_runs(runs):
+        if old not in (final, previous):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
