@@ -105,7 +105,9 @@ def claims_load(
 def generate(
     output: Annotated[Path, typer.Option("--output", help="Directory to write the bundle into.")],
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bundle.")] = 42,
-    size: Annotated[str, typer.Option(help="'sample' (about 230 ondernemingen), 'small', or a number of ondernemingen.")] = "sample",
+    size: Annotated[str, typer.Option(help="'sample' (about 230 ondernemingen, committed in data/sample), 'small', "
+                                           "'insurer' (25,000 ondernemingen, 2 million claim lines), 'market' (the same "
+                                           "registries, 20 million claim lines, half PM304, half Parquet), or a number of ondernemingen.")] = "sample",
 ) -> None:
     """Write a realistic synthetic input bundle (paramedie-2024 layout)."""
     from .generate import SCALES, generate as generate_bundle

@@ -14,12 +14,17 @@ def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConn
     con = duckdb.connect(str(db_path), read_only=read_only)
     # Output order must not depend on thread scheduling (byte-identical reruns).
     con.execute("set preserve_insertion_order = true")
+    con.execute("set enable_progress_bar = false")
     threads = os.environ.get("ZORGINKOOP_THREADS")
     if threads:
         con.execute(f"set threads = {int(threads)}")
+    # Memory bound for large runs: DuckDB spills to temp_directory above memory_limit.
     memory_limit = os.environ.get("ZORGINKOOP_MEMORY_LIMIT")
     if memory_limit:
-        con.execute("set memory_limit = ?", [memory_limit])
+        con.execute(f"set memory_limit = '{memory_limit}'")
+    temp_directory = os.environ.get("ZORGINKOOP_TEMP_DIRECTORY")
+    if temp_directory:
+        con.execute(f"set temp_directory = '{temp_directory}'")
     return con
 
 

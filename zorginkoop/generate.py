@@ -24,7 +24,9 @@ from .bundle import input_files
 from .domains import get_domain
 
 D = dt.date
-SCALES = {"sample": 220, "small": 60}
+# practices, and for the large scales (claims in DuckDB) claim lines and insured people.
+SCALES = {"sample": 220, "small": 60, "insurer": 25_000, "market": 25_000}
+LARGE_SCALES = {"insurer": (2_000_000, 750_000), "market": (20_000_000, 750_000)}
 
 DISCIPLINES = {  # discipline: (share of praktijken, zorgsoort of caregivers, kwalificatie for zorgsoort 90)
     "fysiotherapie": (0.55, "04", None),
@@ -101,8 +103,10 @@ class Practice:
 class BundleWriter:
     """Turns planned practices into the rows of every input file."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, claims_in_duckdb: bool = False):
         self.rng = rng
+        self.claims_in_duckdb = claims_in_duckdb
+        self.claim_units: list[tuple] = []
         self.rows: dict[str, list[dict]] = {spec.table: [] for spec in input_files(get_domain("paramedie"))}
         self.claims: list[dict] = []
         self.serial = {}
@@ -245,6 +249,9 @@ class BundleWriter:
         caregivers = self.caregivers.get((p.agb, discipline), [])
         if not caregivers:
             return
+        if self.claims_in_duckdb:  # large scales: the lines themselves are made in DuckDB
+            self.claim_units.append((p.agb, discipline, caregivers, p.only_credits))
+            return
         n = rng.randint(5, 40) * max(1, p.caregivers_per_discipline)
         for _ in range(n):
             credit = p.only_credits or rng.random() < 0.02
@@ -380,7 +387,7 @@ def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
     """Write a synthetic bundle to output; returns rows written per file."""
     practices = SCALES[size] if isinstance(size, str) else int(size)
     rng, planned = plan(seed, practices)
-    writer = BundleWriter(rng)
+    writer = BundleWriter(rng, claims_in_duckdb=size in LARGE_SCALES)
     for practice in planned:
         writer.add(practice)
     writer.rows["insured_pc4"] = [{"pc4": pc4, "aantal_verzekerden": rng.randint(200, 4000)}
@@ -391,6 +398,17 @@ def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
             continue
         write_csv(output / spec.path, list(spec.columns), writer.rows[spec.table])
         counts[spec.path] = len(writer.rows[spec.table])
+    if size in LARGE_SCALES:
+        import duckdb
+
+        from .generate_claims import generate_claims
+
+        total, insured = LARGE_SCALES[size]
+        with duckdb.connect() as con:
+            con.execute("set preserve_insertion_order = true")
+            con.execute("set enable_progress_bar = false")
+            counts.update(generate_claims(con, writer.claim_units, seed, total, insured, output / "claims", pm304_share=0.5))
+        return counts
     # A third of the claims each as CSV extract, Parquet extract and Vektis PM304 files.
     third = len(writer.claims) // 3
     claims_dir = output / "claims"

@@ -62,31 +62,58 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Result:
-    """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation."""
+    """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation.
+
+    One pass slices every line into the fields the run needs and replaces the BSN by its
+    pseudonym; the line itself, and with it every name, address and birth date of the
+    insured, is never stored (not even in DuckDB's spill files).
+    """
     create_tables(con)
     amount, sign = field("04", "Declaratiebedrag (incl. btw)"), field("04", "Indicatie debet/credit (02)")
+    bsn, datum = field("04", "Burgerservicenummer (bsn) verzekerde"), field("04", "Datum prestatie")
+    s99 = lambda name: f"case when record = '99' then try_cast({field('99', name)} as bigint) end"  # noqa: E731
     con.execute(f"""
         create or replace temp table pm304_lines as
         with numbered as (
             select row_number() over () as line_no, coalesce(line, '') as line from {_lines_sql(path)}
+        ),
+
+        typed as (
+            select line_no, line, substr(line, 1, 2) as record from numbered
         )
+
         select
             line_no,
-            line,
-            substr(line, 1, 2) as record,
-            sum(case when substr(line, 1, 2) = '01' then 1 else 0 end) over (order by line_no) as message,
+            record,
+            sum(case when record = '01' then 1 else 0 end) over (order by line_no) as message,
             case
                 when length(line) <> {RECORD_LENGTH} then format('regel heeft {{}} posities; PM304 v3.2 vraagt er {RECORD_LENGTH}', length(line))
-                when substr(line, 1, 2) not in {RECORD_TYPES} then format('onbekend recordtype {{}}', substr(line, 1, 2))
-                when substr(line, 1, 2) = '04' and not regexp_full_match({amount}, '[0-9]{{8}}')
+                when record not in {RECORD_TYPES} then format('onbekend recordtype {{}}', record)
+                when record = '04' and not regexp_full_match({amount}, '[0-9]{{8}}')
                     then format('declaratiebedrag {{}} is niet numeriek', {amount})
-                when substr(line, 1, 2) = '04' and {sign} not in ('D', 'C')
+                when record = '04' and {sign} not in ('D', 'C')
                     then format('indicatie debet/credit {{}} is geen D of C', {sign})
-            end as problem
-        from numbered
+            end as problem,
+            case when record = '01' then {field('01', 'Praktijkcode')} end as praktijk_agb,
+            case when record = '04' then elfproef({bsn}) end as bsn_ok,
+            case when record = '04' and elfproef({bsn}) then pseudonym({bsn}) end as patient_pseudonym,
+            case when record = '04' then trim({field('04', 'Referentienummer dit prestatierecord')}) end as declaratie_id,
+            case when record = '04' then {field('04', 'Zorgverlenerscode behandelaar/uitvoerder')} end as zorgverlener_agb,
+            case when record = '04' then substr({datum}, 1, 4) || '-' || substr({datum}, 5, 2) || '-' || substr({datum}, 7, 2) end as datum_prestatie,
+            case when record = '04' then {field('04', 'Aanduiding prestatiecodelijst')} end as prestatiecodelijst,
+            case when record = '04' then trim({field('04', 'Prestatiecode')}) end as prestatiecode,
+            case when record = '04' then cast(try_cast({field('04', 'Aantal uitgevoerde prestaties')} as integer) as varchar) end as aantal,
+            case when record = '04' then try_cast({amount} as bigint) * case {sign} when 'C' then -1 else 1 end end as cents,
+            case when record = '04' then {field('04', 'Uzovi-nummer')} end as uzovi,
+            {s99('Aantal verzekerdenrecords')} as verzekerdenrecords_declared,
+            {s99('Aantal prestatierecords')} as prestatierecords_declared,
+            {s99('Aantal commentaarrecords')} as commentaarrecords_declared,
+            {s99('Totaal aantal detailrecords')} as detailrecords_declared,
+            case when record = '99' then try_cast({field('99', 'Totaal declaratiebedrag')} as bigint)
+                * case {field('99', 'Indicatie debet/credit')} when 'C' then -1 else 1 end end as totaal_cents_declared
+        from typed
     """)
-    s99 = lambda name: f"try_cast({field('99', name)} as bigint)"  # noqa: E731
-    con.execute(f"""
+    con.execute("""
         create or replace temp table pm304_messages as
         with per_message as (
             select
@@ -96,19 +123,17 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
                 count(*) filter (where record = '01') as voorlooprecords,
                 count(*) filter (where record = '99') as sluitrecords,
                 max(line_no) filter (where record = '99') as sluitrecord_line,
-                any_value({field('01', 'Praktijkcode')}) filter (where record = '01') as praktijk_agb,
+                any_value(praktijk_agb) filter (where record = '01') as praktijk_agb,
                 count(*) filter (where record = '02') as verzekerdenrecords_read,
                 count(*) filter (where record = '04') as prestatierecords_read,
                 count(*) filter (where record = '98') as commentaarrecords_read,
                 count(*) filter (where record not in ('01', '99')) as detailrecords_read,
-                coalesce(sum(case when record = '04' and problem is null then
-                    cast({amount} as bigint) * case {sign} when 'C' then -1 else 1 end end), 0) as totaal_cents_read,
-                any_value({s99('Aantal verzekerdenrecords')}) filter (where record = '99') as verzekerdenrecords_declared,
-                any_value({s99('Aantal prestatierecords')}) filter (where record = '99') as prestatierecords_declared,
-                any_value({s99('Aantal commentaarrecords')}) filter (where record = '99') as commentaarrecords_declared,
-                any_value({s99('Totaal aantal detailrecords')}) filter (where record = '99') as detailrecords_declared,
-                any_value({s99('Totaal declaratiebedrag')} * case {field('99', 'Indicatie debet/credit')} when 'C' then -1 else 1 end)
-                    filter (where record = '99') as totaal_cents_declared,
+                coalesce(sum(cents) filter (where record = '04' and problem is null), 0) as totaal_cents_read,
+                any_value(verzekerdenrecords_declared) filter (where record = '99') as verzekerdenrecords_declared,
+                any_value(prestatierecords_declared) filter (where record = '99') as prestatierecords_declared,
+                any_value(commentaarrecords_declared) filter (where record = '99') as commentaarrecords_declared,
+                any_value(detailrecords_declared) filter (where record = '99') as detailrecords_declared,
+                any_value(totaal_cents_declared) filter (where record = '99') as totaal_cents_declared,
                 min(line_no) filter (where problem is not null) as problem_line,
                 arg_min(problem, line_no) filter (where problem is not null) as problem
             from pm304_lines
@@ -117,20 +142,20 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         select
             *,
             case
-                when problem is not null then format('regel {{}}: {{}}', problem_line, problem)
+                when problem is not null then format('regel {}: {}', problem_line, problem)
                 when voorlooprecords = 0 then 'regels zonder voorlooprecord (01)'
                 when sluitrecords = 0 then 'bericht zonder sluitrecord (99)'
                 when sluitrecords > 1 or sluitrecord_line <> last_line then 'sluitrecord (99) is niet de laatste regel van het bericht'
                 when verzekerdenrecords_declared is distinct from verzekerdenrecords_read then
-                    format('sluitrecord: {{}} verzekerdenrecords, gelezen {{}}', verzekerdenrecords_declared, verzekerdenrecords_read)
+                    format('sluitrecord: {} verzekerdenrecords, gelezen {}', verzekerdenrecords_declared, verzekerdenrecords_read)
                 when prestatierecords_declared is distinct from prestatierecords_read then
-                    format('sluitrecord: {{}} prestatierecords, gelezen {{}}', prestatierecords_declared, prestatierecords_read)
+                    format('sluitrecord: {} prestatierecords, gelezen {}', prestatierecords_declared, prestatierecords_read)
                 when commentaarrecords_declared is distinct from commentaarrecords_read then
-                    format('sluitrecord: {{}} commentaarrecords, gelezen {{}}', commentaarrecords_declared, commentaarrecords_read)
+                    format('sluitrecord: {} commentaarrecords, gelezen {}', commentaarrecords_declared, commentaarrecords_read)
                 when detailrecords_declared is distinct from detailrecords_read then
-                    format('sluitrecord: {{}} detailrecords, gelezen {{}}', detailrecords_declared, detailrecords_read)
+                    format('sluitrecord: {} detailrecords, gelezen {}', detailrecords_declared, detailrecords_read)
                 when totaal_cents_declared is distinct from totaal_cents_read then
-                    format('sluitrecord: totaal declaratiebedrag {{}} cent, gelezen {{}} cent', totaal_cents_declared, totaal_cents_read)
+                    format('sluitrecord: totaal declaratiebedrag {} cent, gelezen {} cent', totaal_cents_declared, totaal_cents_read)
             end as reason
         from per_message
     """)
@@ -159,9 +184,7 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         from pm304_messages as messages
         where messages.reason is not null and regexp_full_match(messages.praktijk_agb, '[0-9]{8}')
     """, [rel])
-    bsn = field("04", "Burgerservicenummer (bsn) verzekerde")
-    datum = field("04", "Datum prestatie")
-    accepted = f"""
+    accepted = """
         from pm304_lines as lines
         join pm304_messages as messages using (message)
         where messages.reason is null and lines.record = '04'
@@ -169,31 +192,22 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     con.execute(f"""
         insert into raw.quarantine
         select ?, lines.line_no, 'bsn', null, 'BSN voldoet niet aan de 11-proef; prestatieregel niet geladen'
-        {accepted} and not elfproef({bsn})
+        {accepted} and not lines.bsn_ok
         order by lines.line_no
     """, [rel])
     con.execute(f"""
         insert into raw.quarantine_codes
         select ?, lines.line_no, 'praktijk_agb', messages.praktijk_agb
-        {accepted} and not elfproef({bsn})
+        {accepted} and not lines.bsn_ok
     """, [rel])
     con.execute(f"""
         insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
             prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
         select
-            trim({field('04', 'Referentienummer dit prestatierecord')}),
-            messages.praktijk_agb,
-            {field('04', 'Zorgverlenerscode behandelaar/uitvoerder')},
-            pseudonym({bsn}),
-            substr({datum}, 1, 4) || '-' || substr({datum}, 5, 2) || '-' || substr({datum}, 7, 2),
-            {field('04', 'Aanduiding prestatiecodelijst')},
-            trim({field('04', 'Prestatiecode')}),
-            cast(try_cast({field('04', 'Aantal uitgevoerde prestaties')} as integer) as varchar),
-            cast(cast({amount} as decimal(18, 2)) / 100 * case {sign} when 'C' then -1 else 1 end as varchar),
-            {field('04', 'Uzovi-nummer')},
-            ?,
-            lines.line_no
-        {accepted} and elfproef({bsn})
+            lines.declaratie_id, messages.praktijk_agb, lines.zorgverlener_agb, lines.patient_pseudonym,
+            lines.datum_prestatie, lines.prestatiecodelijst, lines.prestatiecode, lines.aantal,
+            cast(cast(lines.cents as decimal(18, 2)) / 100 as varchar), lines.uzovi, ?, lines.line_no
+        {accepted} and lines.bsn_ok
         order by lines.line_no
     """, [rel])
     stats = con.execute("""
