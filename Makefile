@@ -9,6 +9,7 @@ POLICY ?= paramedie-2024
 INPUT ?= data/sample
 OUTPUT ?= out/$(POLICY)
 SEED ?= 42
+SCALE ?= insurer
 
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -36,6 +37,10 @@ run: install ## Run the selection on the sample bundle (POLICY=, INPUT=, OUTPUT=
 .PHONY: test
 test: install ## Run the test suite
 	$(BIN)/python -m pytest
+
+.PHONY: bench
+bench: install ## Benchmark against the DuckDB floor and a pandas baseline (SCALE=sample|insurer|market)
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
 .PHONY: sample
 sample: install ## Regenerate the committed sample bundle in data/sample (SEED=)

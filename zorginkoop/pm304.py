@@ -45,10 +45,10 @@ class Pm304Result:
     messages_rejected: int
 
 
-def _lines_sql(path: Path) -> str:
+def _lines_sql(path: Path, encoding: str = "utf-8") -> str:
     quoted = str(path).replace("'", "''")
     return (f"read_csv('{quoted}', columns={{'line': 'VARCHAR'}}, header=false, delim='\\x01', quote='', "
-            f"escape='', auto_detect=false, strict_mode=false, encoding='latin-1')")
+            f"escape='', auto_detect=false, strict_mode=false, encoding='{encoding}')")
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -72,20 +72,37 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     amount, sign = field("04", "Declaratiebedrag (incl. btw)"), field("04", "Indicatie debet/credit (02)")
     bsn, datum = field("04", "Burgerservicenummer (bsn) verzekerde"), field("04", "Datum prestatie")
     s99 = lambda name: f"case when record = '99' then try_cast({field('99', name)} as bigint) end"  # noqa: E731
+    # Pass 1: where each message starts (the 01 lines). Reading the file is cheap next to parsing
+    # it. Vektis files are ASCII or ISO-8859-1: read as UTF-8 (fast; ASCII is valid UTF-8) and
+    # only when that fails as ISO-8859-1, which DuckDB decodes several times slower.
+    encoding = "utf-8"
+    starts = """
+        create or replace temp table pm304_starts as
+        with numbered as (
+            select row_number() over () as line_no, line from {source}
+        )
+        select row_number() over (order by line_no) as message, line_no as start_line
+        from numbered where substr(line, 1, 2) = '01'
+    """
+    try:
+        con.execute(starts.format(source=_lines_sql(path, encoding)))
+    except duckdb.Error:
+        encoding = "latin-1"
+        con.execute(starts.format(source=_lines_sql(path, encoding)))
+    # Pass 2: slice the fields in the parallel scan, then number the lines. The BSN leaves the scan
+    # only as pseudonym and 11-proef; the line itself (names, addresses, birth dates of the
+    # insured) never reaches a table or an operator that could spill it to disk.
     con.execute(f"""
         create or replace temp table pm304_lines as
-        with numbered as (
-            select row_number() over () as line_no, coalesce(line, '') as line from {_lines_sql(path)}
+        with typed as (
+            select coalesce(line, '') as line, substr(line, 1, 2) as record,
+                case when substr(line, 1, 2) = '04' then elfproef({bsn}) end as bsn_ok
+            from {_lines_sql(path, encoding)}
         ),
 
-        typed as (
-            select line_no, line, substr(line, 1, 2) as record from numbered
-        )
-
+        extracted as (
         select
-            line_no,
             record,
-            sum(case when record = '01' then 1 else 0 end) over (order by line_no) as message,
             case
                 when length(line) <> {RECORD_LENGTH} then format('regel heeft {{}} posities; PM304 v3.2 vraagt er {RECORD_LENGTH}', length(line))
                 when record not in {RECORD_TYPES} then format('onbekend recordtype {{}}', record)
@@ -95,8 +112,8 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
                     then format('indicatie debet/credit {{}} is geen D of C', {sign})
             end as problem,
             case when record = '01' then {field('01', 'Praktijkcode')} end as praktijk_agb,
-            case when record = '04' then elfproef({bsn}) end as bsn_ok,
-            case when record = '04' and elfproef({bsn}) then pseudonym({bsn}) end as patient_pseudonym,
+            bsn_ok,
+            case when bsn_ok then pseudonym({bsn}) end as patient_pseudonym,
             case when record = '04' then trim({field('04', 'Referentienummer dit prestatierecord')}) end as declaratie_id,
             case when record = '04' then {field('04', 'Zorgverlenerscode behandelaar/uitvoerder')} end as zorgverlener_agb,
             case when record = '04' then substr({datum}, 1, 4) || '-' || substr({datum}, 5, 2) || '-' || substr({datum}, 7, 2) end as datum_prestatie,
@@ -112,6 +129,22 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
             case when record = '99' then try_cast({field('99', 'Totaal declaratiebedrag')} as bigint)
                 * case {field('99', 'Indicatie debet/credit')} when 'C' then -1 else 1 end end as totaal_cents_declared
         from typed
+        )
+
+        select row_number() over () as line_no, * from extracted
+    """)
+    con.execute("""
+        create or replace temp table pm304_message_of_line as
+        select lines.line_no, coalesce(starts.message, 0) as message
+        from pm304_lines as lines
+        asof left join pm304_starts as starts on lines.line_no >= starts.start_line
+    """)
+    con.execute("""
+        create or replace temp table pm304_lines as
+        select lines.*, message_of_line.message
+        from pm304_lines as lines join pm304_message_of_line as message_of_line using (line_no)
+        order by line_no;
+        drop table pm304_starts; drop table pm304_message_of_line;
     """)
     con.execute("""
         create or replace temp table pm304_messages as

@@ -49,8 +49,12 @@ def register_macros(con: duckdb.DuckDBPyConnection, key: bytes | None = None) ->
         create or replace temp macro pseudonym(bsn) as
             sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || cast(bsn as blob))))
     """)
-    weights = " + ".join(f"{w} * try_cast(bsn[{i + 1}] as integer)" for i, w in enumerate([9, 8, 7, 6, 5, 4, 3, 2, -1]))
+    # 11-proef on the number itself (digit i is n // 10^(9-i) % 10): arithmetic, no string slicing.
+    digit = lambda i: f"(n // {10 ** (9 - i)} % 10)"  # noqa: E731
+    weighted = " + ".join(f"{w} * {digit(i)}" for i, w in enumerate([9, 8, 7, 6, 5, 4, 3, 2, -1], start=1))
     con.execute(f"""
+        create or replace temp macro elfproef_number(n) as ({weighted}) % 11 = 0;
         create or replace temp macro elfproef(bsn) as
-            coalesce(regexp_full_match(bsn, '[0-9]{{9}}') and bsn <> '000000000' and ({weights}) % 11 = 0, false)
+            coalesce(regexp_full_match(bsn, '[0-9]{{9}}') and bsn <> '000000000'
+                     and elfproef_number(try_cast(bsn as bigint)), false)
     """)

@@ -114,11 +114,19 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     cols = ", ".join(_q(c) for c in columns)
     checks = value_checks(spec)
     con.execute("create schema if not exists validated")
+    # Exact duplicates: per group of equal rows the first (file, line) stays. A hash aggregate and
+    # a join run in parallel; a window partitioned by every column would sort them all.
     con.execute(f"""
         create or replace temp table checking as
-        select *,
-            row_number() over (partition by {cols} order by _file, _line) > 1 as _duplicate
-        from raw.{table}
+        with firsts as (
+            select min(_file || chr(0) || lpad(cast(_line as varchar), 20, '0')) as _first
+            from raw.{table}
+            group by {cols}
+        )
+        select raw_rows.*, firsts._first is null as _duplicate
+        from raw.{table} as raw_rows
+        left join firsts on firsts._first = raw_rows._file || chr(0) || lpad(cast(raw_rows._line as varchar), 20, '0')
+        order by raw_rows._file, raw_rows._line
     """)
     problems = " union all ".join(
         f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "

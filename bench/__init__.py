@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench SCALE=insurer|market|sample` (see bench/run.py)."""

@@ -1,0 +1,158 @@
+"""`make bench SCALE=...`: how far the run trails the physical floor and a pandas baseline.
+
+In one invocation, on the same files (bench/data/<scale>, generated once with seed 42):
+  1. floor:  DuckDB reads every input file once and counts its lines or rows;
+  2. run:    the full `zorginkoop run` (Prefect flow), with each stage timed by the run itself
+             (manifest.json) and the fixed start-up (imports, Prefect server) as the rest;
+  3. pandas: read_csv / read_parquet / read_fwf and the selection in pandas.
+Each phase runs in its own process so its peak resident memory is its own. Writes
+bench/results/<scale>.json and .md and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DATA, RESULTS, WORK = ROOT / "bench" / "data", ROOT / "bench" / "results", ROOT / "bench" / "work"
+TARGETS = {"pipeline_vs_floor": 2.5, "startup_seconds": 15, "speedup_vs_pandas": 10, "peak_rss_mb": 4096}
+
+
+def measure(name: str, cmd: list[str], env: dict) -> dict:
+    out = WORK / f"{name}.measure.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "measure.py"), str(out), *cmd], env=env, check=True)
+    return json.loads(out.read_text())
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "duckdb": duckdb.__version__}
+
+
+def bundle_for(scale: str, seed: int, env: dict) -> Path:
+    if scale == "sample":
+        return ROOT / "data" / "sample"
+    bundle = DATA / scale
+    if not (bundle / "agb" / "ondernemingen.csv").is_file():
+        shutil.rmtree(bundle, ignore_errors=True)
+        subprocess.run([str(BIN / "zorginkoop"), "generate", "--seed", str(seed), "--size", scale, "--output", str(bundle)],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+    return bundle
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="insurer", choices=["sample", "small", "insurer", "market"])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for the run (spills beyond it)")
+    parser.add_argument("--skip-pandas", action="store_true", help="leave out the pandas baseline")
+    args = parser.parse_args()
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, ZORGINKOOP_MEMORY_LIMIT=args.memory_limit, ZORGINKOOP_TEMP_DIRECTORY=str(WORK / "spill"),
+               PREFECT_LOGGING_LEVEL="WARNING")
+    bundle = bundle_for(args.scale, args.seed, env)
+    output = WORK / f"out-{args.scale}"
+
+    floor = measure("floor", [sys.executable, str(ROOT / "bench" / "floor.py"), str(bundle), str(WORK / "floor.json")], env)
+    floor.update(json.loads((WORK / "floor.json").read_text()))
+    run = measure("run", [str(BIN / "zorginkoop"), "run", "--input", str(bundle), "--output", str(output), "--quiet"], env)
+    manifest = json.loads((output / "manifest.json").read_text())
+    stages = manifest["timings_seconds"]
+    pandas = None
+    if not args.skip_pandas:
+        pandas = measure("pandas", [sys.executable, str(ROOT / "bench" / "baseline_pandas.py"), str(bundle), str(WORK / "pandas.json")], env)
+        pandas.update(json.loads((WORK / "pandas.json").read_text()))
+
+    rows = floor["rows"]
+    pipeline = sum(stages.values())
+    result = {
+        "scale": args.scale, "machine": machine(), "input_rows": rows, "input_bytes": floor["bytes"],
+        "memory_limit": args.memory_limit,
+        "floor": {"seconds": floor["seconds"], "peak_rss_mb": floor["peak_rss_mb"]},
+        "run": {"stages": stages, "pipeline_seconds": pipeline, "total_seconds": run["seconds"],
+                "startup_seconds": run["seconds"] - pipeline, "peak_rss_mb": run["peak_rss_mb"]},
+        "pandas": pandas and {"ingest": pandas["ingest"], "select": pandas["select"],
+                              "total_seconds": pandas["ingest"] + pandas["select"], "peak_rss_mb": pandas["peak_rss_mb"]},
+    }
+    result["targets"] = {
+        "pipeline_vs_floor": {"value": pipeline / floor["seconds"], "target": f"<= {TARGETS['pipeline_vs_floor']}"},
+        "startup_seconds": {"value": result["run"]["startup_seconds"], "target": f"<= {TARGETS['startup_seconds']}"},
+        "peak_rss_mb": {"value": run["peak_rss_mb"], "target": f"<= {TARGETS['peak_rss_mb']}"},
+    }
+    if pandas:
+        result["targets"]["speedup_vs_pandas"] = {"value": result["pandas"]["total_seconds"] / pipeline,
+                                                  "target": f">= {TARGETS['speedup_vs_pandas']}"}
+    other = {"insurer": "market", "market": "insurer"}.get(args.scale)
+    if other and (RESULTS / f"{other}.json").is_file():
+        small, large = (json.loads((RESULTS / f"{s}.json").read_text()) for s in ("insurer", "market")) \
+            if args.scale == "market" else (result, json.loads((RESULTS / "market.json").read_text()))
+        result["targets"]["market_vs_insurer_time"] = {
+            "value": large["run"]["pipeline_seconds"] / small["run"]["pipeline_seconds"], "target": "<= 10 (10x the claims)"}
+    (RESULTS / f"{args.scale}.json").write_text(json.dumps(result, indent=2) + "\n")
+    table_md = markdown(result)
+    (RESULTS / f"{args.scale}.md").write_text(table_md)
+    Console(width=160).print(rich_table(result))
+    print(table_md)
+    return 0
+
+
+def stage_rows(r: dict) -> list[tuple]:
+    floor, rows, pandas = r["floor"]["seconds"], r["input_rows"], r["pandas"]
+    p = lambda key: pandas[key] if pandas else None  # noqa: E731
+    out = [("floor: DuckDB reads every file once", floor, r["floor"]["peak_rss_mb"], None)]
+    out.append(("run: fixed start-up (imports, Prefect server)", r["run"]["startup_seconds"], None, None))
+    for stage, seconds in r["run"]["stages"].items():
+        out.append((f"run: {stage}", seconds, None, p("ingest") if stage == "ingest" else p("select") if stage == "select" else None))
+    out.append(("run: pipeline work (ingest..export)", r["run"]["pipeline_seconds"], None, p("total_seconds")))
+    out.append(("run: total", r["run"]["total_seconds"], r["run"]["peak_rss_mb"], None))
+    if pandas:
+        out += [("pandas: ingest", pandas["ingest"], None, None), ("pandas: selection", pandas["select"], None, None),
+                ("pandas: total", pandas["total_seconds"], pandas["peak_rss_mb"], None)]
+    return [(name, s, rows / s if s else None, rss, s / floor, (s / base) if base else None) for name, s, rss, base in out]
+
+
+def _fmt(v, spec):
+    return "" if v is None else format(v, spec)
+
+
+def markdown(r: dict) -> str:
+    m = r["machine"]
+    lines = [f"Scale `{r['scale']}`: {r['input_rows']:,} input rows, {r['input_bytes'] / 1e9:.2f} GB; "
+             f"{m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, DuckDB {m['duckdb']}; "
+             f"DuckDB memory_limit {r['memory_limit']}.", "",
+             "| stage | seconds | rows/s | peak RSS (MB) | x floor | x pandas |", "|---|---:|---:|---:|---:|---:|"]
+    for name, s, rate, rss, xf, xp in stage_rows(r):
+        lines.append(f"| {name} | {s:.1f} | {_fmt(rate, ',.0f')} | {_fmt(rss, ',.0f')} | {xf:.1f} | {_fmt(xp, '.2f')} |")
+    lines += ["", "| target | value | wanted |", "|---|---:|---|"]
+    lines += [f"| {k} | {v['value']:.2f} | {v['target']} |" for k, v in r["targets"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(r: dict) -> Table:
+    table = Table(title=f"Benchmark {r['scale']}: {r['input_rows']:,} input rows")
+    for column in ("stage", "seconds", "rows/s", "peak RSS (MB)", "x floor", "x pandas"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for name, s, rate, rss, xf, xp in stage_rows(r):
+        table.add_row(name, f"{s:.1f}", _fmt(rate, ",.0f"), _fmt(rss, ",.0f"), f"{xf:.1f}", _fmt(xp, ".2f"))
+    return table
+
+
+if __name__ == "__main__":
+    sys.exit(main())
