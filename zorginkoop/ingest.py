@@ -110,14 +110,18 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in plain)
     pseudonyms, valid = _pseudonymized(spec)
     rel_sql = rel.replace("'", "''")
-    # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1.
-    first_line = 2 if path.suffix.lower() != ".parquet" else 1
+    # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1 and
+    # come numbered by the reader (no window, which would run on one thread).
+    if path.suffix.lower() == ".parquet":
+        quoted = str(path).replace("'", "''")
+        source, line = f"read_parquet('{quoted}', file_row_number=true)", "file_row_number + 1"
+    else:
+        source, line = _source(path), "row_number() over () + 1"
     try:
         con.execute(f"""
             create or replace temp table incoming as
-            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file,
-                row_number() over () + {first_line - 1} as _line
-            from {_source(path)}
+            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file, {line} as _line
+            from {source}
         """)
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",

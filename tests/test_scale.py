@@ -1,0 +1,97 @@
+"""The large-scale code paths on small data: DuckDB-made claims, PM304 files written in SQL,
+Great Expectations on distinct values, and the benchmark's own scripts (no timing here:
+speed and memory targets live in `make bench`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import zorginkoop.generate as generate_module
+from zorginkoop import pipeline
+from zorginkoop.claims import load_claims
+from zorginkoop.paths import PROJECT_ROOT, SAMPLE_DIR
+
+
+@pytest.fixture(scope="module")
+def tiny_large_bundle(tmp_path_factory):
+    """The insurer-scale generator with 120 practices and 30,000 claim lines."""
+    out = tmp_path_factory.mktemp("tiny") / "bundle"
+    generate_module.SCALES["tiny"] = 120
+    generate_module.LARGE_SCALES["tiny"] = (30_000, 3_000)
+    try:
+        counts = generate_module.generate(5, "tiny", out)
+    finally:
+        del generate_module.SCALES["tiny"], generate_module.LARGE_SCALES["tiny"]
+    return out, counts
+
+
+def test_large_scale_claims_are_half_pm304_half_parquet(tiny_large_bundle):
+    out, counts = tiny_large_bundle
+    pm304 = sum(n for name, n in counts.items() if name.endswith(".asc"))
+    parquet = sum(n for name, n in counts.items() if name.endswith(".parquet"))
+    assert abs(pm304 - parquet) <= 1 and 25_000 < pm304 + parquet < 35_000
+
+
+def test_sql_written_pm304_files_reconcile_and_load(tiny_large_bundle, tmp_path):
+    out, counts = tiny_large_bundle
+    reports, written = load_claims([out / "claims"], tmp_path / "claims")
+    assert written["quarantine.parquet"] == 0
+    assert written["claims.parquet"] == sum(counts[n] for n in counts if n.startswith("claims/"))
+    con = duckdb.connect()
+    assert con.execute(f"select bool_and(ok), count(*) > 10 from '{tmp_path}/claims/reconciliation.parquet'").fetchall() == [(True, True)]
+    series = con.execute(f"select count(*) / count(distinct patient_pseudonym) from '{tmp_path}/claims/claims.parquet'").fetchall()[0][0]
+    assert series > 3, "patients come in treatment series"
+
+
+def test_generation_is_deterministic(tiny_large_bundle, tmp_path):
+    out, _ = tiny_large_bundle
+    generate_module.SCALES["tiny"] = 120
+    generate_module.LARGE_SCALES["tiny"] = (30_000, 3_000)
+    try:
+        generate_module.generate(5, "tiny", tmp_path / "again")
+    finally:
+        del generate_module.SCALES["tiny"], generate_module.LARGE_SCALES["tiny"]
+    for path in sorted(out.rglob("*.asc")):
+        assert path.read_bytes() == (tmp_path / "again" / path.relative_to(out)).read_bytes(), path.name
+
+
+def test_large_tables_are_validated_as_distinct_values(tmp_path, policy, monkeypatch):
+    monkeypatch.setenv("ZORGINKOOP_GE_MAX_ROWS", "1000")
+    db = tmp_path / "run.duckdb"
+    reports = pipeline.ingest(db, policy, SAMPLE_DIR)
+    _, suites = pipeline.validate(db, policy, reports)
+    by_table = {s.table: s for s in suites}
+    assert by_table["claims"].batch == "distinct values" and by_table["claims"].rows > 1000 and by_table["claims"].success
+    assert by_table["ondernemingen"].batch == "rows"
+
+
+def test_distinct_values_frame_holds_every_checked_value(tmp_path, policy):
+    from zorginkoop.bundle import input_files
+    from zorginkoop.validate import _loaded_part, distinct_values_frame
+
+    db = tmp_path / "run.duckdb"
+    pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
+    spec = next(s for s in input_files(policy.domain) if s.table == "claims")
+    with duckdb.connect(str(db)) as con:
+        frame = distinct_values_frame(con, spec, _loaded_part(spec))
+        for column in ("praktijk_agb", "datum_prestatie", "declaratiebedrag"):
+            expected = {r[0] for r in con.execute(f"select distinct {column} from validated.claims").fetchall()}
+            assert set(frame[column]) == expected, column
+
+
+def test_bench_floor_and_pandas_baseline_run_on_the_sample(tmp_path):
+    for script, out in (("floor.py", "floor.json"), ("baseline_pandas.py", "pandas.json")):
+        subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / script), str(SAMPLE_DIR), str(tmp_path / out)], check=True)
+    floor = json.loads((tmp_path / "floor.json").read_text())
+    lines = sum(1 for p in SAMPLE_DIR.rglob("*.csv") for _ in p.open()) + sum(
+        1 for p in SAMPLE_DIR.rglob("*.asc") for _ in p.open(newline=""))
+    parquet_rows = sum(duckdb.connect().execute(f"select count(*) from '{p}'").fetchall()[0][0] for p in SAMPLE_DIR.rglob("*.parquet"))
+    assert floor["rows"] == lines + parquet_rows
+    pandas = json.loads((tmp_path / "pandas.json").read_text())
+    assert pandas["outcomes"]["PROACTIEF_AANBOD"] > 100
