@@ -168,7 +168,6 @@ def input_identities() -> tuple[set[str], set[str]]:
     """Every BSN and every PM304 patient name in the sample bundle."""
     import csv as csvmod
 
-    from zorginkoop.pm304 import field  # noqa: F401 - positions come from the layout
     from zorginkoop.pm304 import layout
 
     bsns, names = set(), set()

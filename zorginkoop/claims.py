@@ -11,6 +11,7 @@ quarantine.parquet (every line kept out, with its reason).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -87,6 +88,5 @@ def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict
                 counts[f"{name}.parquet"] = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
         publish(staging, output)
     finally:
-        import shutil
         shutil.rmtree(staging, ignore_errors=True)
     return reports, counts
