@@ -101,6 +101,100 @@ def claims_load(
     console.print(", ".join(f"{name}: {rows} rows" for name, rows in counts.items()))
 
 
+RunDir = Annotated[Path, typer.Option("--output", help="The run's output directory (as given to `zorginkoop run --output`).")]
+
+
+@app.command()
+def explain(
+    agb: Annotated[str, typer.Argument(help="AGB code of the praktijk or instelling (8 digits).")],
+    discipline: Annotated[str | None, typer.Option(help="Only this discipline, e.g. fysiotherapie.")] = None,
+    output: RunDir = Path("out/paramedie-2024"),
+) -> None:
+    """Why a practice got its outcome: every unit, every rule, the value that decided and the policy section."""
+    from .analysis import explain as explain_units
+
+    try:
+        units = explain_units(output, agb, discipline)
+    except BadInputError as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(exc.exit_code)
+    for unit in units:
+        route = ", ".join(f"{k} {v}" for k, v in unit.route.items() if v is not None)
+        console.print(f"[bold]{unit.praktijk_agb} {unit.naam or ''} - {unit.discipline}: {unit.outcome}[/]"
+                      + (f"  reasons: {', '.join(unit.reasons)}" if unit.reasons else ""), highlight=False)
+        console.print(f"  {route}", highlight=False)
+        table = Table(show_lines=False)
+        for column in ("rule", "result", "detail", "policy section"):
+            table.add_column(column)
+        colour = {"fail": "red", "review": "yellow", "pass": "green"}
+        for rule, result, detail, ref in unit.rules:
+            table.add_row(rule, f"[{colour.get(result, 'white')}]{result}[/]", detail, ref)
+        console.print(table)
+
+
+@app.command()
+def whatif(
+    set_: Annotated[list[str], typer.Option("--set", help="A policy parameter and its trial value, e.g. --set bi_threshold=140. Repeatable.")],
+    output: RunDir = Path("out/paramedie-2024"),
+    policy: Annotated[str, typer.Option(help="The policy the run used (name or path).")] = "paramedie-2024",
+    region: Annotated[str, typer.Option(help="Region for the coverage table: pc2 (postcode region) or pc4 (postcode area).")] = "pc2",
+) -> None:
+    """Try other parameters on a finished run's data: which units change outcome, and coverage per region.
+
+    Reruns the selection SQL on a copy of the run's database (seconds, no reload); the run
+    itself is not changed.
+    """
+    from .analysis import parse_settings
+    from .analysis import whatif as run_whatif
+    from .policy import load_policy
+
+    try:
+        result = run_whatif(output, load_policy(policy), parse_settings(set_), region)
+    except (BadInputError, PolicyError) as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(getattr(exc, "exit_code", 2))
+    console.print(f"[bold]{len(result.changes)} of {result.units} units change outcome with {', '.join(set_)}[/]")
+    table = Table(title="Units that change outcome")
+    for column in ("praktijk_agb", "discipline", "now", "with the trial values"):
+        table.add_column(column)
+    for row in result.changes:
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+    regions = Table(title=f"Offered practices per {region} where the number changes")
+    for column in (region, "offered now", "offered then", "insured", "insured per practice now", "then"):
+        regions.add_column(column, justify="left" if column == region else "right")
+    for row in result.regions:
+        regions.add_row(*("" if v is None else str(v) for v in row))
+    console.print(regions)
+
+
+@app.command()
+def diff(
+    run_a: Annotated[Path, typer.Argument(help="The earlier run's output directory.")],
+    run_b: Annotated[Path, typer.Argument(help="The later run's output directory.")],
+) -> None:
+    """Units whose outcome changed between two runs, and the rule results that changed."""
+    from .analysis import diff as diff_runs
+
+    try:
+        result = diff_runs(run_a, run_b)
+    except BadInputError as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(exc.exit_code)
+    outcomes = Table(title=f"{len(result.outcomes)} unit(s) with another outcome")
+    for column in ("praktijk_agb", "discipline", str(run_a), str(run_b)):
+        outcomes.add_column(column)
+    for row in result.outcomes:
+        outcomes.add_row(*("(no unit)" if v is None else str(v) for v in row))
+    console.print(outcomes)
+    rules = Table(title=f"{len(result.rules)} rule result(s) changed")
+    for column in ("praktijk_agb", "discipline", "rule", str(run_a), str(run_b)):
+        rules.add_column(column)
+    for row in result.rules:
+        rules.add_row(*("-" if v is None else str(v) for v in row))
+    console.print(rules)
+
+
 @app.command()
 def generate(
     output: Annotated[Path, typer.Option("--output", help="Directory to write the bundle into.")],
