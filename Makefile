@@ -34,8 +34,12 @@ install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
 run: install ## Run the selection on the sample bundle (POLICY=, INPUT=, OUTPUT= to change)
 	$(BIN)/zorginkoop run --policy $(POLICY) --input $(INPUT) --output $(OUTPUT)
 
+.PHONY: browser
+browser: ## Install Debian's chromium for the report test (needs root and apt)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 .PHONY: test
-test: install ## Run the test suite
+test: install browser ## Run the test suite
 	$(BIN)/python -m pytest
 
 .PHONY: bench

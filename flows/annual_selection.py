@@ -21,7 +21,9 @@ from zorginkoop import pipeline
 from zorginkoop.ingest import FileReport
 from zorginkoop.policy import load_policy
 from zorginkoop.summary import markdown_table, outcome_counts
+from zorginkoop.report import write_report
 from zorginkoop.validate import SuiteResult
+from zorginkoop.workbook import write_workbook
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -62,6 +64,16 @@ def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
     return outputs
 
 
+@task(name="report", cache_policy=NO_CACHE)
+def report(staging: Path, policy_name: str) -> list[str]:
+    """report.html and selectie.xlsx for the procurement team, from the finished outputs."""
+    policy = load_policy(policy_name)
+    page = write_report(staging, policy.name, policy.parameters.bi_threshold)
+    book = write_workbook(staging)
+    create_markdown_artifact(key="selection-report", markdown=f"Report: `{page.name}`, workbook: `{book.name}` in the run's output directory.")
+    return [page.name, book.name]
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(staging: Path, output_dir: Path) -> Path:
     return pipeline.publish(staging, output_dir)
@@ -96,10 +108,12 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/samp
         timings["export"] = time.perf_counter() - start
         pipeline.write_manifest(staging, loaded, input_path, [FileReport(**r) for r in reports],
                                 [SuiteResult(**s) for s in suites], outputs, timings)
+        report(staging, policy)
         publish(staging, output_path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {"output_dir": str(output_path), "outcomes": counts, "outputs": outputs,
             "data_docs": str(output_path / pipeline.DATA_DOCS_DIR / "index.html"),
+            "report": str(output_path / "report.html"), "workbook": str(output_path / "selectie.xlsx"),
             "quarantined": sum(r["rows_quarantined"] for r in reports),
             "deduplicated": sum(r["rows_deduplicated"] for r in reports)}

@@ -65,6 +65,7 @@ def run(
     console.print(f"Input rows quarantined: {result['quarantined']} (quarantine.parquet), duplicates dropped: "
                   f"{result['deduplicated']}; row counts per file in manifest.json")
     console.print(f"Validation results (Great Expectations Data Docs): file://{result['data_docs']}")
+    console.print(f"Report: file://{result['report']}  Workbook: {result['workbook']}")
 
 
 claims_app = typer.Typer(help="Prior-year claims: Vektis PM304 files and normalized extracts.", no_args_is_help=True)

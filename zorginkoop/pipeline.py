@@ -133,7 +133,7 @@ def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list
     return path
 
 
-KNOWN_OUTPUTS = (".parquet", MANIFEST_NAME, DATABASE_NAME, DATA_DOCS_DIR)
+KNOWN_OUTPUTS = (".parquet", ".csv", MANIFEST_NAME, DATABASE_NAME, DATA_DOCS_DIR, "report.html", "selectie.xlsx")
 
 
 def runs_dir(output_dir: Path) -> Path:
