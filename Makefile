@@ -42,6 +42,11 @@ browser: ## Install Debian's chromium for the report test (needs root and apt)
 test: install browser ## Run the test suite
 	$(BIN)/python -m pytest
 
+.PHONY: serve
+serve: install ## Start a local Prefect server and serve the yearly selection and publication schedules
+	$(BIN)/prefect server start --background
+	PREFECT_API_URL=http://127.0.0.1:4200/api $(BIN)/python -m flows.deployments
+
 .PHONY: bench
 bench: install ## Benchmark against the DuckDB floor and a pandas baseline (SCALE=sample|insurer|market)
 	$(BIN)/python -m bench.run --scale $(SCALE)

@@ -17,7 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from zorginkoop import pipeline
+from zorginkoop import pipeline, progress
 from zorginkoop.ingest import FileReport
 from zorginkoop.policy import load_policy
 from zorginkoop.summary import markdown_table, outcome_counts
@@ -95,16 +95,20 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/samp
     timings: dict[str, float] = {}
     try:
         start = time.perf_counter()
-        reports = ingest(db_path, policy, input_path)
+        with progress.stage("Ingest: loading the input bundle"):
+            reports = ingest(db_path, policy, input_path)
         timings["ingest"] = time.perf_counter() - start
         start = time.perf_counter()
-        reports, suites = validate(db_path, policy, reports, staging / pipeline.DATA_DOCS_DIR)
+        with progress.stage("Validate: checking every row, Great Expectations"):
+            reports, suites = validate(db_path, policy, reports, staging / pipeline.DATA_DOCS_DIR)
         timings["validate"] = time.perf_counter() - start
         start = time.perf_counter()
-        counts = select(db_path, policy)
+        with progress.stage("Select: applying the policy"):
+            counts = select(db_path, policy)
         timings["select"] = time.perf_counter() - start
         start = time.perf_counter()
-        outputs = export(db_path, policy, staging)
+        with progress.stage("Export: writing the outputs"):
+            outputs = export(db_path, policy, staging)
         timings["export"] = time.perf_counter() - start
         pipeline.write_manifest(staging, loaded, input_path, [FileReport(**r) for r in reports],
                                 [SuiteResult(**s) for s in suites], outputs, timings)

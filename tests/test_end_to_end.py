@@ -264,3 +264,36 @@ def test_output_directory_with_other_files_is_refused(prefect_server, tmp_path):
     result = run_cli("--input", str(SAMPLE_DIR), "--output", str(target), "--quiet")
     assert result.exit_code == EXIT_BAD_INPUT and "notes.docx" in result.output
     assert (target / "notes.docx").read_text() == "do not move me"
+
+
+def test_publication_makes_the_zorgzoeker_definitief(prefect_server, sample_run, tmp_path):
+    out, _ = sample_run
+    con = duckdb.connect()
+    offered = con.execute(f"select praktijk_agb, discipline from '{out}/decisions.parquet' "
+                          f"where outcome in ('PROACTIEF_AANBOD', 'AANBOD_OP_AANVRAAG') order by 1, 2").fetchall()
+    accepted = set(offered[:-3])  # three offers not accepted (yet)
+    acceptances = tmp_path / "acceptances.csv"
+    acceptances.write_text("praktijk_agb,discipline,geaccepteerd_op\n"
+                           + "".join(f"{a},{d},2023-10-20\n" for a, d in sorted(accepted)))
+    before = (out / "zorgzoeker.parquet").read_bytes()
+    result = CliRunner().invoke(app, ["publish", "--acceptances", str(acceptances), "--run", str(out),
+                                      "--output", str(tmp_path / "pub")])
+    assert result.exit_code == 0, result.output
+    rows = con.execute(f"select praktijk_agb, discipline, gecontracteerd, status, toelichting "
+                       f"from '{tmp_path}/pub/zorgzoeker.parquet'").fetchall()
+    assert rows and {r[3] for r in rows} == {"definitief"}
+    assert {(r[0], r[1]) for r in rows if r[2]} == {u for u in accepted if (u[0], u[1]) in {(r[0], r[1]) for r in rows}}
+    assert all("polisvoorwaarden" in r[4] for r in rows if not r[2])
+    csv_rows = con.execute(f"select count(*) from read_csv('{tmp_path}/pub/zorgzoeker.csv')").fetchall()[0][0]
+    assert csv_rows == len(rows)
+    assert (out / "zorgzoeker.parquet").read_bytes() == before, "the selection run is not changed"
+
+
+def test_yearly_schedules():
+    from flows.deployments import deployments
+
+    selection, publication = deployments()
+    assert (selection.flow_name, publication.flow_name) == ("annual_selection", "publication")
+    assert [(s.schedule.cron, s.schedule.timezone) for s in selection.schedules] == [("0 6 1 9 *", "Europe/Amsterdam")]
+    assert [(s.schedule.cron, s.schedule.timezone) for s in publication.schedules] == [("0 6 12 11 *", "Europe/Amsterdam")]
+    assert publication.parameters["run_dir"] == selection.parameters["output_dir"]

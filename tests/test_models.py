@@ -36,3 +36,15 @@ def test_each_rule_file_is_findable_by_its_rule_code():
     for name, sql in rules.items():
         if name != "compliance_checks":
             assert f"'{name.upper()}' as rule" in sql, name
+
+
+def test_progress_is_quiet_in_ci_and_when_asked(monkeypatch):
+    from zorginkoop import progress
+
+    monkeypatch.setenv("CI", "true")
+    progress.enable(True)
+    assert not progress.enabled()
+    progress.enable(False)
+    assert list(progress.items([1, 2], "x")) == [1, 2]
+    with progress.stage("nothing shown"):
+        pass

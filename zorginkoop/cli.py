@@ -49,7 +49,10 @@ def run(
     from .settings import apply_defaults
 
     apply_defaults(quiet)
+    from . import progress
     from flows.annual_selection import annual_selection
+
+    progress.enable(not quiet)
 
     try:
         result = annual_selection(policy=policy, input_dir=str(input), output_dir=str(output))
@@ -194,6 +197,28 @@ def diff(
     for row in result.rules:
         rules.add_row(*("-" if v is None else str(v) for v in row))
     console.print(rules)
+
+
+@app.command("publish")
+def publish_command(
+    acceptances: Annotated[Path, typer.Option(help="acceptances.csv: the contracts accepted in VECOZO (praktijk_agb, discipline, geaccepteerd_op).")],
+    run: Annotated[Path, typer.Option("--run", help="The finished selection run's output directory.")] = Path("out/paramedie-2024"),
+    output: Annotated[Path, typer.Option("--output", help="Directory for the definitive zorgzoeker files.")] = Path("out/paramedie-2024-publicatie"),
+    policy: Annotated[str, typer.Option(help="The policy the run used (name or path).")] = "paramedie-2024",
+) -> None:
+    """Write the definitive zorgzoeker.parquet and zorgzoeker.csv (status definitief), as the Prefect flow `publication`."""
+    from .settings import apply_defaults
+
+    apply_defaults(quiet=True)
+    from flows.publication import publication
+
+    try:
+        counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=policy, output_dir=str(output))
+    except (BadInputError, PolicyError) as exc:
+        err.print(f"[bold red]Not published, nothing changed.[/]\n{exc}", highlight=False)
+        raise typer.Exit(exc.exit_code)
+    console.print(f"Zorgzoeker written to {output}: {counts['zorgzoeker.parquet']} rows, {counts['contracted']} contracted "
+                  f"(status definitief), from {counts['accepted']} of {counts['acceptances_read']} acceptance rows.")
 
 
 @app.command()

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .bundle import InputFile
+from . import progress
 from .errors import BadInputError, BadInputErrors
 from .pm304 import EXTENSIONS as PM304_EXTENSIONS
 from .pm304 import create_tables as create_pm304_tables
@@ -144,7 +145,7 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
         raise BadInputError(str(input_dir), "the input directory does not exist")
     prepare(con, specs)
     reports, errors = [], []
-    for spec in specs:
+    for spec in progress.items(specs, "Loading input files"):
         paths = spec.find(input_dir)
         if not paths and spec.required:
             errors.append(BadInputError(spec.path, f"required file is missing ({spec.description})",

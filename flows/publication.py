@@ -1,0 +1,32 @@
+"""The November publication as a Prefect flow: a finished selection run plus VECOZO acceptances
+-> the definitive zorgzoeker file (status definitief)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from zorginkoop.policy import load_policy
+from zorginkoop.publication import publish_zorgzoeker
+
+
+@task(name="publish-zorgzoeker", cache_policy=NO_CACHE)
+def build_zorgzoeker(run_dir: Path, acceptances: Path, policy_name: str, output_dir: Path) -> dict[str, int]:
+    counts = publish_zorgzoeker(run_dir, acceptances, load_policy(policy_name), output_dir)
+    get_run_logger().info("zorgzoeker: %d rows, %d contracted, %d acceptances", counts["zorgzoeker.parquet"],
+                          counts["contracted"], counts["accepted"])
+    create_markdown_artifact(key="zorgzoeker-publication",
+                             markdown=f"Definitive zorgzoeker: {counts['zorgzoeker.parquet']} rows, "
+                                      f"{counts['contracted']} contracted, from {counts['accepted']} accepted contracts.")
+    return counts
+
+
+@flow(name="publication")
+def publication(run_dir: str = "out/paramedie-2024", acceptances: str = "data/acceptances/acceptances.csv",
+                policy: str = "paramedie-2024", output_dir: str = "out/paramedie-2024-publicatie") -> dict:
+    """Write zorgzoeker.parquet and zorgzoeker.csv, status definitief, from a run and its acceptances."""
+    load_policy(policy)
+    return build_zorgzoeker(Path(run_dir), Path(acceptances), policy, Path(output_dir))
