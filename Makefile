@@ -45,6 +45,7 @@ test: install browser ## Run the test suite
 .PHONY: serve
 serve: install ## Start a local Prefect server and serve the yearly selection and publication schedules
 	$(BIN)/prefect server start --background
+	@for i in $$(seq 60); do $(BIN)/python -c "import httpx; httpx.get('http://127.0.0.1:4200/api/health').raise_for_status()" 2>/dev/null && break; sleep 1; done
 	PREFECT_API_URL=http://127.0.0.1:4200/api $(BIN)/python -m flows.deployments
 
 .PHONY: bench
