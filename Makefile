@@ -6,7 +6,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 POLICY ?= paramedie-2024
-INPUT ?= data/sample
+# INPUT empty: the policy's own sample bundle (data/sample, data/sample-ggz)
+INPUT ?=
 OUTPUT ?= out/$(POLICY)
 SEED ?= 42
 SCALE ?= insurer
@@ -31,8 +32,8 @@ help: ## Show this list of targets
 install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
 
 .PHONY: run
-run: install ## Run the selection on the sample bundle (POLICY=, INPUT=, OUTPUT= to change)
-	$(BIN)/zorginkoop run --policy $(POLICY) --input $(INPUT) --output $(OUTPUT)
+run: install ## Run the selection on the sample bundle (POLICY=paramedie-2024|ggz-2021, INPUT=, OUTPUT= to change)
+	$(BIN)/zorginkoop run --policy $(POLICY) $(if $(INPUT),--input $(INPUT)) --output $(OUTPUT)
 
 .PHONY: browser
 browser: ## Install Debian's chromium for the report test (needs root and apt)
@@ -53,9 +54,10 @@ bench: install ## Benchmark against the DuckDB floor and a pandas baseline (SCAL
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 .PHONY: sample
-sample: install ## Regenerate the committed sample bundle in data/sample (SEED=)
-	rm -rf data/sample
+sample: install ## Regenerate the committed sample bundles data/sample and data/sample-ggz (SEED=)
+	rm -rf data/sample data/sample-ggz
 	$(BIN)/zorginkoop generate --seed $(SEED) --size sample --output data/sample
+	$(BIN)/zorginkoop generate --policy ggz-2021 --seed $(SEED) --size sample --output data/sample-ggz
 
 .PHONY: golden
 golden: install ## Rewrite the golden sample outputs in tests/golden after a deliberate change

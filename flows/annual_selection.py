@@ -53,11 +53,12 @@ def select(db_path: Path, policy_name: str) -> dict[str, int]:
 
 @task(name="export", cache_policy=NO_CACHE)
 def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
-    outputs = pipeline.export(db_path, load_policy(policy_name), staging)
+    loaded = load_policy(policy_name)
+    outputs = pipeline.export(db_path, loaded, staging)
     create_markdown_artifact(
         key="selection-summary",
-        markdown=f"# Selection {policy_name}\n\nUnits per outcome and discipline:\n\n"
-                 + markdown_table(outcome_counts(staging / "decisions.parquet"))
+        markdown=f"# Selection {policy_name}\n\nUnits per outcome and {loaded.domain.summary_column}:\n\n"
+                 + markdown_table(outcome_counts(staging / "decisions.parquet", loaded.domain), loaded.domain)
                  + "\n\nOutputs: " + ", ".join(f"`{n}` ({r} rows)" for n, r in outputs.items()),
         description=f"Outcome counts of the {policy_name} selection run",
     )
@@ -68,8 +69,8 @@ def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
 def report(staging: Path, policy_name: str) -> list[str]:
     """report.html and selectie.xlsx for the procurement team, from the finished outputs."""
     policy = load_policy(policy_name)
-    page = write_report(staging, policy.name, policy.parameters.bi_threshold)
-    book = write_workbook(staging)
+    page = write_report(staging, policy)
+    book = write_workbook(staging, policy.domain)
     create_markdown_artifact(key="selection-report", markdown=f"Report: `{page.name}`, workbook: `{book.name}` in the run's output directory.")
     return [page.name, book.name]
 
@@ -80,14 +81,16 @@ def publish(staging: Path, output_dir: Path) -> Path:
 
 
 @flow(name="annual_selection")
-def annual_selection(policy: str = "paramedie-2024", input_dir: str = "data/sample",
-                     output_dir: str = "out/paramedie-2024") -> dict:
+def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = None,
+                     output_dir: str | None = None) -> dict:
     """Apply a purchasing policy to an input bundle and write the outputs of the contract.
 
     Everything is written into a staging directory; only when the whole run succeeded does
     the output path switch to it, atomically. A failed or killed run changes nothing.
     """
     loaded = load_policy(policy)  # a bad policy file stops the run before anything is read
+    input_dir = input_dir or loaded.domain.sample_input
+    output_dir = output_dir or f"out/{loaded.name}"
     # abspath, not resolve(): the output path is a symlink to the current run and must stay one
     input_path, output_path = Path(input_dir).resolve(), Path(os.path.abspath(output_dir))
     staging = pipeline.staging_dir_for(output_path)

@@ -26,9 +26,12 @@ LIST = {"fysiotherapie": "073", "oefentherapie": "074", "huidtherapie": "075", "
         "ergotherapie": "077", "logopedie": "078", "voetzorg": "080"}
 
 
-class Bundle:
-    def __init__(self):
-        self.rows: dict[str, list[dict]] = {table: [] for table in SPECS}
+class Rows:
+    """Rows per input file of a domain's bundle, written as the contract's CSV files."""
+
+    def __init__(self, specs: dict):
+        self.specs = specs
+        self.rows: dict[str, list[dict]] = {table: [] for table in specs}
         self._serial = 0
 
     def _next(self, prefix: str) -> str:
@@ -36,10 +39,30 @@ class Bundle:
         return f"{prefix}{self._serial:06d}"
 
     def add(self, table: str, **row) -> dict:
-        unknown = set(row) - set(SPECS[table].columns)
+        unknown = set(row) - set(self.specs[table].columns)
         assert not unknown, f"{table} has no column(s) {unknown}"
         self.rows[table].append(row)
         return row
+
+    def remove(self, table: str, **match) -> None:
+        self.rows[table] = [r for r in self.rows[table] if any(r.get(k) != v for k, v in match.items())]
+
+    def write(self, directory: Path) -> Path:
+        for table, spec in self.specs.items():
+            if not spec.required and not self.rows[table]:
+                continue
+            path = directory / (spec.path.replace("/*", "/claims.csv"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(spec.columns), lineterminator="\n")
+                writer.writeheader()
+                writer.writerows({c: r.get(c, "") for c in spec.columns} for r in self.rows[table])
+        return directory
+
+
+class Bundle(Rows):
+    def __init__(self):
+        super().__init__(SPECS)
 
     def practice(self, agb: str, discipline: str = "fysiotherapie", *, instelling: bool = False,
                  caregiver: bool = True, contract: bool = True, claim: bool = True, bi: str | None = "100.0",
@@ -103,17 +126,3 @@ class Bundle:
                  bsn="111222333", datum_prestatie=datum, prestatiecodelijst=lijst or LIST[discipline],
                  prestatiecode="1000", aantal="1", declaratiebedrag=bedrag, uzovi="3311")
 
-    def remove(self, table: str, **match) -> None:
-        self.rows[table] = [r for r in self.rows[table] if any(r.get(k) != v for k, v in match.items())]
-
-    def write(self, directory: Path) -> Path:
-        for table, spec in SPECS.items():
-            if not spec.required and not self.rows[table]:
-                continue
-            path = directory / (spec.path.replace("/*", "/claims.csv"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.DictWriter(fh, fieldnames=list(spec.columns), lineterminator="\n")
-                writer.writeheader()
-                writer.writerows({c: r.get(c, "") for c in spec.columns} for r in self.rows[table])
-        return directory

@@ -1,7 +1,9 @@
-"""Golden outputs of the sample run: the backtest compares every run of data/sample with them.
+"""Golden outputs of the sample runs: the backtests compare every run of a sample bundle with them.
 
-After a deliberate change of rules, policy or sample: `make golden`, review the diff of
-tests/golden/, and commit it with the change.
+One file per bundled policy: tests/golden/<policy>-sample-decisions.csv, every column of
+decisions.parquet as text (lists joined by ';', null as empty). After a deliberate change of
+rules, policy or sample: `make golden`, review the diff of tests/golden/, and commit it with
+the change.
 """
 
 from __future__ import annotations
@@ -13,47 +15,53 @@ from pathlib import Path
 
 import duckdb
 
-GOLDEN = Path(__file__).parent / "golden" / "paramedie-2024-sample-decisions.csv"
-COLUMNS = ["praktijk_agb", "discipline", "outcome", "reasons", "prior_contract", "declared_prior_year",
-           "aanvraagdatum", "bi", "aantal_patienten", "contract_ingangsdatum", "contract_einddatum"]
+GOLDEN_DIR = Path(__file__).parent / "golden"
+POLICIES = ("paramedie-2024", "ggz-2021")
 
 
-def decisions_as_rows(decisions_parquet: Path) -> list[list[str]]:
+def golden_path(policy_name: str) -> Path:
+    return GOLDEN_DIR / f"{policy_name}-sample-decisions.csv"
+
+
+def decisions_as_rows(decisions_parquet: Path, header: bool = False) -> list[list[str]]:
     path = str(decisions_parquet).replace("'", "''")
     with duckdb.connect() as con:
-        rows = con.execute(f"""
-            select praktijk_agb, discipline, outcome, array_to_string(reasons, ';'),
-                   prior_contract::varchar, declared_prior_year::varchar, coalesce(aanvraagdatum::varchar, ''),
-                   coalesce(bi::varchar, ''), coalesce(aantal_patienten::varchar, ''),
-                   coalesce(contract_ingangsdatum::varchar, ''), coalesce(contract_einddatum::varchar, '')
-            from read_parquet('{path}') order by praktijk_agb, discipline""").fetchall()
-    return [list(r) for r in rows]
+        schema = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+        columns = [name for name, *_ in schema]
+        as_text = ", ".join(
+            f"coalesce(array_to_string(\"{name}\", ';'), '')" if kind.endswith("[]") else f"coalesce(\"{name}\"::varchar, '')"
+            for name, kind, *_ in schema)
+        rows = con.execute(f"select {as_text} from read_parquet('{path}') order by all").fetchall()
+    return ([columns] if header else []) + [list(r) for r in rows]
 
 
-def read_golden() -> list[list[str]]:
-    with GOLDEN.open(newline="", encoding="utf-8") as fh:
+def read_golden(policy_name: str = "paramedie-2024") -> list[list[str]]:
+    with golden_path(policy_name).open(newline="", encoding="utf-8") as fh:
         return list(csv.reader(fh))[1:]
 
 
-def main() -> int:
+def write_golden(policy_name: str) -> int:
     from zorginkoop import pipeline
-    from zorginkoop.paths import SAMPLE_DIR
+    from zorginkoop.paths import PROJECT_ROOT
     from zorginkoop.policy import load_policy
 
-    policy = load_policy("paramedie-2024")
+    policy = load_policy(policy_name)
     with tempfile.TemporaryDirectory() as tmp:
         db, out = Path(tmp) / "run.duckdb", Path(tmp) / "out"
-        reports = pipeline.ingest(db, policy, SAMPLE_DIR)
+        reports = pipeline.ingest(db, policy, PROJECT_ROOT / policy.domain.sample_input)
         pipeline.validate(db, policy, reports)
         pipeline.select(db, policy)
         pipeline.export(db, policy, out)
-        rows = decisions_as_rows(out / "decisions.parquet")
-    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    with GOLDEN.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    print(f"wrote {len(rows)} decisions to {GOLDEN}")
+        rows = decisions_as_rows(out / "decisions.parquet", header=True)
+    GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+    with golden_path(policy_name).open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return len(rows) - 1
+
+
+def main() -> int:
+    for name in POLICIES:
+        print(f"wrote {write_golden(name)} decisions to {golden_path(name)}")
     return 0
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
-from zorginkoop.domains import get_domain
-from zorginkoop.models import layer_models, model_order, run_layer, stack_rule_models
+from zorginkoop.domains import domains, get_domain
+from zorginkoop.models import layer_models, layer_paths, model_order, run_layer, stack_rule_models
 
 
 def test_models_run_after_the_models_they_name():
@@ -24,18 +25,32 @@ def test_run_layer_and_stack(tmp_path):
     assert con.execute("select rule, result from rules.stacked order by rule").fetchall() == [("ONE", "pass"), ("TWO", "fail")]
 
 
-def test_every_paramedie_model_has_a_header_comment():
-    domain = get_domain("paramedie")
+@pytest.mark.parametrize("name", sorted(domains()))
+def test_every_model_has_a_header_comment(name):
+    domain = get_domain(name)
     for layer in domain.layers:
-        for name, sql in layer_models(domain.sql_dir / layer).items():
-            assert sql.startswith("--"), f"sql/paramedie/{layer}/{name}.sql has no header comment"
+        for model, path in layer_paths(domain.layer_dirs(layer)).items():
+            assert path.read_text().startswith("--"), f"{path} has no header comment"
 
 
-def test_each_rule_file_is_findable_by_its_rule_code():
-    rules = layer_models(get_domain("paramedie").sql_dir / "rules")
-    for name, sql in rules.items():
-        if name != "compliance_checks":
-            assert f"'{name.upper()}' as rule" in sql, name
+@pytest.mark.parametrize("name", sorted(domains()))
+def test_each_rule_file_is_findable_by_its_rule_code(name):
+    rules = layer_models(get_domain(name).layer_dirs("rules"))
+    for model, sql in rules.items():
+        if model != "compliance_checks":
+            assert f"'{model.upper()}' as rule" in sql, model
+
+
+def test_a_domain_model_overrides_a_common_one_of_the_same_name(tmp_path):
+    common, domain = tmp_path / "common" / "rules", tmp_path / "ggz" / "rules"
+    common.mkdir(parents=True)
+    domain.mkdir(parents=True)
+    (common / "a.sql").write_text("select 'common' as source")
+    (common / "b.sql").write_text("select 'common' as source")
+    (domain / "b.sql").write_text("select 'domain' as source")
+    con = duckdb.connect()
+    assert sorted(run_layer(con, [common, domain])) == ["a", "b"]
+    assert con.execute("select source from rules.b").fetchall() == [("domain",)]
 
 
 def test_progress_is_quiet_in_ci_and_when_asked(monkeypatch):

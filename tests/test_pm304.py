@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from zorginkoop.claims import load_claims
+from zorginkoop.domains import get_domain
 from zorginkoop.errors import BadInputError
 from zorginkoop.pm304 import render_message, render_record
 from zorginkoop.privacy import pseudonym_key, register_macros
@@ -33,7 +34,7 @@ def write(tmp_path, lines, name="decl.asc", newline="\r\n"):
 
 def load(tmp_path, *paths):
     out = tmp_path / "out"
-    load_claims(list(paths), out)
+    load_claims(list(paths), out, get_domain("paramedie"))
     con = duckdb.connect()
     read = lambda name: con.execute(f"select * from '{out}/{name}.parquet'").df()  # noqa: E731
     return read("claims"), read("reconciliation"), read("quarantine")
@@ -133,7 +134,7 @@ def test_normalized_extract_with_bad_bsn(tmp_path):
 
 def test_missing_path_is_bad_input(tmp_path):
     with pytest.raises(BadInputError, match="no such file"):
-        load_claims([tmp_path / "nope.asc"], tmp_path / "out")
+        load_claims([tmp_path / "nope.asc"], tmp_path / "out", get_domain("paramedie"))
 
 
 def test_sql_hmac_matches_python_hmac():

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from zorginkoop.report import write_report
-from zorginkoop.workbook import SHEETS, write_workbook
+from zorginkoop.domains.paramedie import SHEETS
+from zorginkoop.workbook import write_workbook
 
 from .test_analysis import finished_run
 
@@ -24,8 +25,8 @@ def run_with_report(tmp_path_factory, policy):
     from zorginkoop import pipeline
     from zorginkoop.ingest import FileReport
     pipeline.write_manifest(out, policy, out, [FileReport("x", "agb/x.csv", "0" * 64, 1, 1)], [], {}, {})
-    write_report(out, policy.name, policy.parameters.bi_threshold)
-    write_workbook(out)
+    write_report(out, policy)
+    write_workbook(out, policy.domain)
     return out
 
 
@@ -52,22 +53,22 @@ def test_report_is_self_contained(run_with_report):
 
 def test_workbook_sheets_labels_frozen_header_and_filters(run_with_report):
     book = load_workbook(run_with_report / "selectie.xlsx")
-    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == [s.title for s in SHEETS]
     sheet = book["Aanbod proactief"]
-    assert [c.value for c in sheet[1]] == [label for _, label in SHEETS["Aanbod proactief"][1]]
+    assert [c.value for c in sheet[1]] == [label for _, label in SHEETS[0].columns]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
     assert sheet.max_row > 100
     no_offer = {row[2] for row in book["Geen aanbod"].iter_rows(min_row=2, values_only=True)}
     assert no_offer == {"NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
 
 
-def test_formula_like_text_stays_text(tmp_path, run_with_report):
+def test_formula_like_text_stays_text(tmp_path, run_with_report, policy):
     import duckdb
     out = tmp_path / "run"
     shutil.copytree(run_with_report, out)
     con = duckdb.connect()
     con.execute(f"copy (select * replace ('=HYPERLINK(\"http://x\")' as naam) from '{out}/proactive_offers.parquet') "
                 f"to '{out}/proactive_offers.parquet' (format parquet)")
-    write_workbook(out)
+    write_workbook(out, policy.domain)
     cell = load_workbook(out / "selectie.xlsx")["Aanbod proactief"]["C2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"

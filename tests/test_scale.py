@@ -15,6 +15,7 @@ import pytest
 import zorginkoop.generate as generate_module
 from zorginkoop import pipeline
 from zorginkoop.claims import load_claims
+from zorginkoop.domains import get_domain
 from zorginkoop.paths import PROJECT_ROOT, SAMPLE_DIR
 
 
@@ -40,7 +41,7 @@ def test_large_scale_claims_are_half_pm304_half_parquet(tiny_large_bundle):
 
 def test_sql_written_pm304_files_reconcile_and_load(tiny_large_bundle, tmp_path):
     out, counts = tiny_large_bundle
-    reports, written = load_claims([out / "claims"], tmp_path / "claims")
+    reports, written = load_claims([out / "claims"], tmp_path / "claims", get_domain("paramedie"))
     assert written["quarantine.parquet"] == 0
     assert written["claims.parquet"] == sum(counts[n] for n in counts if n.startswith("claims/"))
     con = duckdb.connect()

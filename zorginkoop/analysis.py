@@ -6,6 +6,7 @@ for what-if, a copy of its zorginkoop.duckdb, so a finished run is never changed
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ import duckdb
 import yaml
 
 from . import pipeline
+from .models import run_model
+from .domains import Domain, domains, get_domain
 from .errors import BadInputError, PolicyError
 from .policy import Policy
-
-OFFERS = ("PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG")
 
 
 def _parquet(run_dir: Path, name: str) -> str:
@@ -29,40 +30,57 @@ def _parquet(run_dir: Path, name: str) -> str:
     return "read_parquet('" + str(path).replace("'", "''") + "')"
 
 
+def run_domain(run_dir: Path) -> Domain:
+    """The domain of a finished run: from its manifest, else from the columns of its decisions."""
+    manifest = run_dir / pipeline.MANIFEST_NAME
+    if manifest.is_file():
+        name = json.loads(manifest.read_text()).get("policy", {}).get("domain")
+        if name:
+            return get_domain(name)
+    with duckdb.connect() as con:
+        columns = {r[0] for r in con.execute(f"describe select * from {_parquet(run_dir, 'decisions')}").fetchall()}
+    for domain in domains().values():
+        if set(domain.unit_columns) <= columns:
+            return domain
+    raise BadInputError(str(run_dir), "decisions.parquet has no unit columns of a known policy", examples=sorted(columns))
+
+
 @dataclass
 class UnitExplanation:
-    praktijk_agb: str
+    agb: str
     discipline: str
     naam: str | None
     outcome: str
     reasons: list[str]
-    route: dict
+    route: dict    # every other column of decisions.parquet: route, figures, flags
     rules: list[tuple[str, str, str, str]]  # rule, result, detail, policy_ref
 
 
 def explain(run_dir: Path, agb: str, discipline: str | None = None) -> list[UnitExplanation]:
-    """Each unit of the praktijk: its outcome, route, and every rule with result, detail and policy section."""
+    """Each unit of the praktijk or instelling: its outcome, route and figures, and every rule
+    with result, detail and policy section."""
+    key, split = run_domain(run_dir).unit_columns
     with duckdb.connect() as con:
-        where, params = "praktijk_agb = ?", [agb]
+        where, params = f'"{key}" = ?', [agb]
         if discipline:
-            where, params = where + " and discipline = ?", params + [discipline]
-        units = con.execute(f"""
-            select praktijk_agb, discipline, outcome, reasons, prior_contract, declared_prior_year,
-                   aanvraagdatum, bi, aantal_patienten, contract_ingangsdatum, contract_einddatum
-            from {_parquet(run_dir, 'decisions')} where {where} order by discipline""", params).fetchall()
+            where, params = where + f' and "{split}" = ?', params + [discipline]
+        cursor = con.execute(f"select * from {_parquet(run_dir, 'decisions')} where {where} order by \"{split}\"", params)
+        columns = [d[0] for d in cursor.description]
+        units = [dict(zip(columns, row)) for row in cursor.fetchall()]
         names = dict(con.execute(f"select praktijk_agb, any_value(naam) from {_parquet(run_dir, 'zorgzoeker')} "
                                  f"where praktijk_agb = ? group by 1", [agb]).fetchall())
         result = []
-        for u in units:
+        for unit in units:
             rules = con.execute(f"""
                 select rule, result, detail, policy_ref from {_parquet(run_dir, 'rule_results')}
                 where praktijk_agb = ? and discipline = ?
-                order by case result when 'fail' then 0 when 'review' then 1 else 2 end, rule""", [u[0], u[1]]).fetchall()
-            route = {"prior_contract": u[4], "declared_prior_year": u[5], "aanvraagdatum": u[6], "bi": u[7],
-                     "aantal_patienten": u[8], "contract_ingangsdatum": u[9], "contract_einddatum": u[10]}
-            result.append(UnitExplanation(u[0], u[1], names.get(agb), u[2], list(u[3]), route, rules))
+                order by case result when 'fail' then 0 when 'review' then 1 else 2 end, rule""",
+                [unit[key], unit[split]]).fetchall()
+            route = {k: v for k, v in unit.items() if k not in (key, split, "outcome", "reasons", "naam")}
+            result.append(UnitExplanation(unit[key], unit[split], unit.get("naam") or names.get(agb), unit["outcome"],
+                                          list(unit["reasons"]), route, rules))
     if not result:
-        raise BadInputError(str(run_dir), f"no unit for AGB {agb}" + (f" and discipline {discipline}" if discipline else ""),
+        raise BadInputError(str(run_dir), f"no unit for AGB {agb}" + (f" and {split} {discipline}" if discipline else ""),
                             hint="Check the code (8 digits, leading zeros kept)")
     return result
 
@@ -80,8 +98,8 @@ def parse_settings(settings: list[str]) -> dict:
 
 @dataclass
 class WhatIf:
-    changes: list[tuple]   # praktijk_agb, discipline, outcome before, outcome after
-    regions: list[tuple]   # region, offered before, offered after, insured, insured per offered practice before/after
+    changes: list[tuple]   # unit key (agb, discipline), outcome before, outcome after
+    regions: list[tuple]   # region, offered before, offered after, insured, insured per offered provider before/after
     units: int
 
 
@@ -91,33 +109,38 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
     if not database.is_file():
         raise BadInputError(str(run_dir), f"has no {pipeline.DATABASE_NAME}", hint="Run `zorginkoop run` first")
     changed = policy.with_parameters(**overrides)
+    domain = policy.domain
+    key, split = domain.unit_columns
     width = {"pc2": 2, "pc4": 4}[region]
+    offers = "('" + "', '".join(domain.offer_outcomes) + "')"
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "whatif.duckdb"
         shutil.copyfile(database, copy)
         pipeline.select(copy, changed, reload_policy=True)
         with duckdb.connect(str(copy)) as con:
+            run_model(con, domain.model_path("exports", "decisions"))
             con.execute(f"create temp view before as select * from {_parquet(run_dir, 'decisions')}")
-            changes = con.execute("""
-                select b.praktijk_agb, b.discipline, b.outcome, a.outcome
-                from before as b join decisions.unit_outcomes as a using (praktijk_agb, discipline)
+            changes = con.execute(f"""
+                select b."{key}", b."{split}", b.outcome, a.outcome
+                from before as b join exports.decisions as a using ("{key}", "{split}")
                 where a.outcome <> b.outcome order by 1, 2""").fetchall()
-            offers = "('" + "', '".join(OFFERS) + "')"
+            has_insured = con.execute("select count(*) from duckdb_tables() where schema_name = 'staged' "
+                                      "and table_name = 'insured_pc4'").fetchall()[0][0] > 0
+            insured_sql = (f"select left(pc4, {width}) as region, sum(aantal_verzekerden) as insured "
+                           f"from staged.insured_pc4 group by 1") if has_insured else \
+                "select null::varchar as region, null::bigint as insured where false"
             regions = con.execute(f"""
                 with places as (
-                    select agb_code as praktijk_agb, left(postcode, {width}) as region from staged.ondernemingen
+                    select agb_code as "{key}", left(postcode, {width}) as region from staged.ondernemingen
                 ),
-                insured as (
-                    select left(pc4, {width}) as region, sum(aantal_verzekerden) as insured
-                    from staged.insured_pc4 group by 1
-                ),
+                insured as ({insured_sql}),
                 counts as (
                     select places.region,
-                        count(distinct b.praktijk_agb) filter (where b.outcome in {offers}) as offered_before,
-                        count(distinct a.praktijk_agb) filter (where a.outcome in {offers}) as offered_after
+                        count(distinct b."{key}") filter (where b.outcome in {offers}) as offered_before,
+                        count(distinct a."{key}") filter (where a.outcome in {offers}) as offered_after
                     from before as b
-                    join decisions.unit_outcomes as a using (praktijk_agb, discipline)
-                    join places using (praktijk_agb)
+                    join exports.decisions as a using ("{key}", "{split}")
+                    join places using ("{key}")
                     group by places.region
                 )
                 select counts.region, offered_before, offered_after, insured.insured,
@@ -125,7 +148,7 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
                 from counts left join insured using (region)
                 where offered_before <> offered_after
                 order by counts.region""").fetchall()
-            units = con.execute("select count(*) from decisions.unit_outcomes").fetchall()[0][0]
+            units = con.execute("select count(*) from exports.decisions").fetchall()[0][0]
     return WhatIf(changes, regions, units)
 
 
@@ -137,12 +160,12 @@ class RunDiff:
 
 def diff(run_a: Path, run_b: Path) -> RunDiff:
     """Units whose outcome changed between two runs, and the rule results that changed."""
+    key, split = run_domain(run_a).unit_columns
     with duckdb.connect() as con:
         outcomes = con.execute(f"""
-            select coalesce(a.praktijk_agb, b.praktijk_agb) as praktijk_agb, coalesce(a.discipline, b.discipline) as discipline,
-                a.outcome, b.outcome
+            select coalesce(a."{key}", b."{key}"), coalesce(a."{split}", b."{split}"), a.outcome, b.outcome
             from {_parquet(run_a, 'decisions')} as a
-            full outer join {_parquet(run_b, 'decisions')} as b using (praktijk_agb, discipline)
+            full outer join {_parquet(run_b, 'decisions')} as b using ("{key}", "{split}")
             where a.outcome is distinct from b.outcome
             order by 1, 2""").fetchall()
         rules = con.execute(f"""

@@ -1,6 +1,6 @@
 """The input bundle of a domain, read from its Great Expectations suites.
 
-Each suite in expectations/<domain>/ describes one input file: its path in the
+Each suite in expectations/common/ and expectations/<domain>/ describes one input file: its path in the
 bundle, whether it is required, its columns and key (suite `meta`), and the
 expectations every row must meet. One source of truth for ingest and validation.
 """
@@ -59,7 +59,7 @@ class InputFile:
 
 def input_files(domain: Domain) -> list[InputFile]:
     files = []
-    for suite_path in sorted(domain.expectations_dir.glob("*.json")):
+    for suite_path in domain.suite_paths():
         meta = json.loads(suite_path.read_text())["meta"]
         files.append(InputFile(
             table=meta["table"], path=meta["path"], required=bool(meta["required"]),

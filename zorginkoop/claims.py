@@ -1,10 +1,10 @@
 """`zorginkoop claims load`: prior-year claims (PM304 files and normalized extracts) to Parquet.
 
 The same code path as the annual run's ingest: each file is loaded by ingest.load_file,
-checked row by row and by the claims suite, and typed by sql/paramedie/staged/claims.sql.
+checked row by row and by the claims suite, and typed by sql/<domain>/staged/claims.sql.
 Unlike the run, it applies no quarantine tolerance: it reports what it kept out. Writes
 claims.parquet (one row per claim line, patients as pseudonyms only),
-reconciliation.parquet (per PM304 message: counts and totals read and declared) and
+reconciliation.parquet (paramedie: per PM304 message, counts and totals read and declared) and
 quarantine.parquet (every line kept out, with its reason).
 """
 
@@ -17,22 +17,13 @@ from pathlib import Path
 
 from .bundle import input_files
 from .database import connect, load_seeds
-from .domains import get_domain
+from .domains import Domain
 from .errors import BadInputError, BadInputErrors
 from .ingest import FileReport, load_file, prepare
 from .models import run_model
 from .rowchecks import check_rows, refuse_foreign_formats
 from .pipeline import publish, staging_dir_for
 from .validate import validate_bundle
-
-CLAIMS_EXPORT = """
-    select praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie, prestatiecodelijst, prestatiecode,
-        aantal, declaratiebedrag, code_list_discipline as discipline, declaratie_id, uzovi,
-        _file as source_file, _line as source_line
-    from staged.claims
-    order by source_file, source_line
-"""
-
 
 def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:
     """Files to load with the name they get in outputs: a directory contributes every claim file in it."""
@@ -50,8 +41,7 @@ def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Pa
     return found
 
 
-def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict[str, int]]:
-    domain = get_domain("paramedie")
+def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[FileReport], dict[str, int]]:
     spec = next(s for s in input_files(domain) if s.table == "claims")
     output = Path(os.path.abspath(output))  # not resolve(): the output is a symlink to the current run
     staging = staging_dir_for(output)
@@ -75,12 +65,11 @@ def load_claims(paths: list[Path], output: Path) -> tuple[list[FileReport], dict
                     report.rows_quarantined += checked[report.path].rows_quarantined
                     report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
             validate_bundle(con, [spec])
-            run_model(con, domain.sql_dir / "staged" / "claims.sql")
-            exports = {
-                "claims": CLAIMS_EXPORT,
-                "reconciliation": "select * from raw.pm304_reconciliation order by file, message",
-                "quarantine": 'select * from raw.quarantine order by file, line, "column"',
-            }
+            run_model(con, domain.model_path("staged", "claims"))
+            exports = {"claims": domain.claims_export,
+                       "quarantine": 'select * from raw.quarantine order by file, line, "column"'}
+            if "pm304" in spec.formats:  # per PM304 message: counts and totals against the sluitrecord
+                exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
             counts = {}
             for name, sql in exports.items():
                 target = str(staging / f"{name}.parquet").replace("'", "''")

@@ -22,11 +22,11 @@ console = Console(width=None if Console().is_terminal else 160)
 err = Console(stderr=True, width=None if Console().is_terminal else 160)
 
 
-def _print_summary(output_dir: Path) -> None:
+def _print_summary(output_dir: Path, domain) -> None:
     from .summary import outcome_counts, pivot
 
-    header, rows = pivot(outcome_counts(output_dir / "decisions.parquet"))
-    table = Table(title="Units per outcome and discipline")
+    header, rows = pivot(outcome_counts(output_dir / "decisions.parquet", domain), domain)
+    table = Table(title=f"Units per outcome and {domain.summary_column}")
     for i, name in enumerate(header):
         table.add_column(name, justify="left" if i == 0 else "right")
     for row in rows:
@@ -37,8 +37,8 @@ def _print_summary(output_dir: Path) -> None:
 @app.command()
 def run(
     policy: Annotated[str, typer.Option(help="Bundled policy name (see policies/) or path to a policy YAML file.")] = "paramedie-2024",
-    input: Annotated[Path, typer.Option("--input", help="Input bundle directory (agb/, registers/, claims/, ...).")] = Path("data/sample"),
-    output: Annotated[Path, typer.Option("--output", help="Directory for the outputs; replaced file by file only when the run succeeds.")] = Path("out/paramedie-2024"),
+    input: Annotated[Path | None, typer.Option("--input", help="Input bundle directory (agb/, compliance/, claims/, ...); default: the policy's sample bundle (data/sample, data/sample-ggz).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Directory for the outputs (default out/<policy>); switched to the new run only when it succeeds.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Only warnings and the summary.")] = False,
 ) -> None:
     """Run the selection: ingest -> validate -> select -> export, as a Prefect flow.
@@ -55,15 +55,18 @@ def run(
     progress.enable(not quiet)
 
     try:
-        result = annual_selection(policy=policy, input_dir=str(input), output_dir=str(output))
+        result = annual_selection(policy=policy, input_dir=str(input) if input else None,
+                                  output_dir=str(output) if output else None)
     except (BadInputError, PolicyError) as exc:
         err.print(f"[bold red]Run stopped, no outputs written.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - an internal error gets its own exit code
         err.print(f"[bold red]Internal error, no outputs written:[/] {type(exc).__name__}: {exc}", highlight=False)
         raise typer.Exit(EXIT_INTERNAL_ERROR)
+    from .policy import load_policy
+
     out = Path(result["output_dir"])
-    _print_summary(out)
+    _print_summary(out, load_policy(policy).domain)
     console.print(f"Outputs in [bold]{out}[/]: " + ", ".join(sorted(result["outputs"])) + ", manifest.json, zorginkoop.duckdb")
     console.print(f"Input rows quarantined: {result['quarantined']} (quarantine.parquet), duplicates dropped: "
                   f"{result['deduplicated']}; row counts per file in manifest.json")
@@ -79,6 +82,7 @@ app.add_typer(claims_app, name="claims")
 def claims_load(
     paths: Annotated[list[Path], typer.Argument(help="PM304 files (*.asc, *.dat, *.txt), normalized extracts (*.csv, *.parquet), or directories of them.")],
     output: Annotated[Path, typer.Option("--output", help="Directory for claims.parquet, reconciliation.parquet and quarantine.parquet.")],
+    policy: Annotated[str, typer.Option(help="Policy whose claims layout to read: paramedie-2024 (normalized and PM304) or ggz-2021.")] = "paramedie-2024",
 ) -> None:
     """Load claims, check every PM304 message against its sluitrecord, and pseudonymize patients.
 
@@ -90,10 +94,11 @@ def claims_load(
 
     apply_defaults(quiet=True)
     from .claims import load_claims
+    from .policy import load_policy
 
     try:
-        reports, counts = load_claims(paths, output)
-    except BadInputError as exc:
+        reports, counts = load_claims(paths, output, load_policy(policy).domain)
+    except (BadInputError, PolicyError) as exc:
         err.print(f"[bold red]Claims not loaded, no outputs written.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
     table = Table(title=f"Claims loaded into {output}")
@@ -106,12 +111,31 @@ def claims_load(
 
 
 RunDir = Annotated[Path, typer.Option("--output", help="The run's output directory (as given to `zorginkoop run --output`).")]
+RunPolicy = Annotated[str | None, typer.Option(help="The policy the run used (name or path); default: the one in the run's manifest.json.")]
+
+
+def _run_policy(run_dir: Path, policy: str | None):
+    """The policy a finished run used: as given, else from its manifest (name, then path)."""
+    import json
+
+    from .policy import load_policy
+
+    if policy:
+        return load_policy(policy)
+    manifest = run_dir / "manifest.json"
+    if manifest.is_file():
+        recorded = json.loads(manifest.read_text())["policy"]
+        try:
+            return load_policy(recorded["name"])
+        except PolicyError:
+            return load_policy(recorded["path"])
+    return load_policy("paramedie-2024")
 
 
 @app.command()
 def explain(
     agb: Annotated[str, typer.Argument(help="AGB code of the praktijk or instelling (8 digits).")],
-    discipline: Annotated[str | None, typer.Option(help="Only this discipline, e.g. fysiotherapie.")] = None,
+    discipline: Annotated[str | None, typer.Option(help="Only this discipline, e.g. fysiotherapie (GGZ units: ggz).")] = None,
     output: RunDir = Path("out/paramedie-2024"),
 ) -> None:
     """Why a practice got its outcome: every unit, every rule, the value that decided and the policy section."""
@@ -124,7 +148,7 @@ def explain(
         raise typer.Exit(exc.exit_code)
     for unit in units:
         route = ", ".join(f"{k} {v}" for k, v in unit.route.items() if v is not None)
-        console.print(f"[bold]{unit.praktijk_agb} {unit.naam or ''} - {unit.discipline}: {unit.outcome}[/]"
+        console.print(f"[bold]{unit.agb} {unit.naam or ''} - {unit.discipline}: {unit.outcome}[/]"
                       + (f"  reasons: {', '.join(unit.reasons)}" if unit.reasons else ""), highlight=False)
         console.print(f"  {route}", highlight=False)
         table = Table(show_lines=False)
@@ -140,7 +164,7 @@ def explain(
 def whatif(
     set_: Annotated[list[str], typer.Option("--set", help="A policy parameter and its trial value, e.g. --set bi_threshold=140. Repeatable.")],
     output: RunDir = Path("out/paramedie-2024"),
-    policy: Annotated[str, typer.Option(help="The policy the run used (name or path).")] = "paramedie-2024",
+    policy: RunPolicy = None,
     region: Annotated[str, typer.Option(help="Region for the coverage table: pc2 (postcode region) or pc4 (postcode area).")] = "pc2",
 ) -> None:
     """Try other parameters on a finished run's data: which units change outcome, and coverage per region.
@@ -150,22 +174,21 @@ def whatif(
     """
     from .analysis import parse_settings
     from .analysis import whatif as run_whatif
-    from .policy import load_policy
 
     try:
-        result = run_whatif(output, load_policy(policy), parse_settings(set_), region)
+        result = run_whatif(output, _run_policy(output, policy), parse_settings(set_), region)
     except (BadInputError, PolicyError) as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(getattr(exc, "exit_code", 2))
     console.print(f"[bold]{len(result.changes)} of {result.units} units change outcome with {', '.join(set_)}[/]")
     table = Table(title="Units that change outcome")
-    for column in ("praktijk_agb", "discipline", "now", "with the trial values"):
+    for column in ("agb", "discipline", "now", "with the trial values"):
         table.add_column(column)
     for row in result.changes:
         table.add_row(*(str(v) for v in row))
     console.print(table)
-    regions = Table(title=f"Offered practices per {region} where the number changes")
-    for column in (region, "offered now", "offered then", "insured", "insured per practice now", "then"):
+    regions = Table(title=f"Offered providers per {region} where the number changes")
+    for column in (region, "offered now", "offered then", "insured", "insured per provider now", "then"):
         regions.add_column(column, justify="left" if column == region else "right")
     for row in result.regions:
         regions.add_row(*("" if v is None else str(v) for v in row))
@@ -186,7 +209,7 @@ def diff(
         err.print(str(exc), highlight=False)
         raise typer.Exit(exc.exit_code)
     outcomes = Table(title=f"{len(result.outcomes)} unit(s) with another outcome")
-    for column in ("praktijk_agb", "discipline", str(run_a), str(run_b)):
+    for column in ("agb", "discipline", str(run_a), str(run_b)):
         outcomes.add_column(column)
     for row in result.outcomes:
         outcomes.add_row(*("(no unit)" if v is None else str(v) for v in row))
@@ -204,7 +227,7 @@ def publish_command(
     acceptances: Annotated[Path, typer.Option(help="acceptances.csv: the contracts accepted in VECOZO (praktijk_agb, discipline, geaccepteerd_op).")],
     run: Annotated[Path, typer.Option("--run", help="The finished selection run's output directory.")] = Path("out/paramedie-2024"),
     output: Annotated[Path, typer.Option("--output", help="Directory for the definitive zorgzoeker files.")] = Path("out/paramedie-2024-publicatie"),
-    policy: Annotated[str, typer.Option(help="The policy the run used (name or path).")] = "paramedie-2024",
+    policy: RunPolicy = None,
 ) -> None:
     """Write the definitive zorgzoeker.parquet and zorgzoeker.csv (status definitief), as the Prefect flow `publication`."""
     from .settings import apply_defaults
@@ -213,7 +236,8 @@ def publish_command(
     from flows.publication import publication
 
     try:
-        counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=policy, output_dir=str(output))
+        counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=str(_run_policy(run, policy).path),
+                             output_dir=str(output))
     except (BadInputError, PolicyError) as exc:
         err.print(f"[bold red]Not published, nothing changed.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
@@ -225,17 +249,24 @@ def publish_command(
 def generate(
     output: Annotated[Path, typer.Option("--output", help="Directory to write the bundle into.")],
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bundle.")] = 42,
-    size: Annotated[str, typer.Option(help="'sample' (about 230 ondernemingen, committed in data/sample), 'small', "
+    size: Annotated[str, typer.Option(help="paramedie: 'sample' (about 230 ondernemingen, committed in data/sample), 'small', "
                                            "'insurer' (25,000 ondernemingen, 2 million claim lines), 'market' (the same "
-                                           "registries, 20 million claim lines, half PM304, half Parquet), or a number of ondernemingen.")] = "sample",
+                                           "registries, 20 million claim lines, half PM304, half Parquet). ggz: 'sample' "
+                                           "(committed in data/sample-ggz) or 'small'. Or a number of ondernemingen.")] = "sample",
+    policy: Annotated[str, typer.Option(help="Policy whose bundle layout to write (paramedie-2024 or ggz-2021).")] = "paramedie-2024",
 ) -> None:
-    """Write a realistic synthetic input bundle (paramedie-2024 layout)."""
-    from .generate import SCALES, generate as generate_bundle
+    """Write a realistic synthetic input bundle in the layout of the policy's contract."""
+    from .policy import load_policy
 
-    if size not in SCALES and not size.isdigit():
-        err.print(f"--size must be one of {', '.join(SCALES)} or a number, not {size!r}")
+    try:
+        domain = load_policy(policy).domain
+    except PolicyError as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(exc.exit_code)
+    if size not in domain.generator_sizes and not size.isdigit():
+        err.print(f"--size must be one of {', '.join(domain.generator_sizes)} or a number, not {size!r}")
         raise typer.Exit(2)
-    counts = generate_bundle(seed, size if size in SCALES else int(size), output)
+    counts = domain.call(domain.generator, seed, size if size in domain.generator_sizes else int(size), output)
     table = Table(title=f"Bundle written to {output}")
     table.add_column("file")
     table.add_column("rows", justify="right")

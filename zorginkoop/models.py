@@ -1,4 +1,4 @@
-"""Run the SQL models of a domain: sql/<domain>/<layer>/<model>.sql -> table <layer>.<model>.
+"""Run the SQL models of a domain: sql/{common,<domain>}/<layer>/<model>.sql -> table <layer>.<model>.
 
 Each file holds one select (dbt style, no templating). Within a layer, a model
 that names another model of the same layer (`<layer>.<name>`) runs after it.
@@ -19,8 +19,14 @@ def read_model(path: Path) -> str:
     return path.read_text().strip().rstrip(";")
 
 
-def layer_models(layer_dir: Path) -> dict[str, str]:
-    return {p.stem: read_model(p) for p in sorted(layer_dir.glob("*.sql"))}
+def layer_models(layer_dir: Path | list[Path]) -> dict[str, str]:
+    return {name: read_model(path) for name, path in layer_paths(layer_dir).items()}
+
+
+def layer_paths(layer_dir: Path | list[Path]) -> dict[str, Path]:
+    """Model name -> file; with several folders (common, then domain) a later folder wins."""
+    folders = [layer_dir] if isinstance(layer_dir, Path) else list(layer_dir)
+    return {p.stem: p for folder in folders for p in sorted(folder.glob("*.sql"))}
 
 
 def model_order(layer: str, models: dict[str, str]) -> list[str]:
@@ -31,16 +37,18 @@ def model_order(layer: str, models: dict[str, str]) -> list[str]:
     return list(TopologicalSorter(graph).static_order())
 
 
-def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path) -> list[str]:
-    layer = layer_dir.name
-    models = layer_models(layer_dir)
+def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path | list[Path]) -> list[str]:
+    """Run every model of a layer; layer_dir may be several folders of the same layer."""
+    paths = layer_paths(layer_dir)
+    layer = ([layer_dir] if isinstance(layer_dir, Path) else list(layer_dir))[-1].name
+    models = {name: read_model(path) for name, path in paths.items()}
     con.execute(f"create schema if not exists {layer}")
     order = model_order(layer, models)
     for name in order:
         try:
             con.execute(f"create or replace table {layer}.{name} as\n{models[name]}")
         except duckdb.Error as exc:
-            raise RuntimeError(f"SQL model {layer_dir / name}.sql failed: {exc}") from exc
+            raise RuntimeError(f"SQL model {paths[name]} failed: {exc}") from exc
     return order
 
 

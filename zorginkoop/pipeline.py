@@ -78,14 +78,13 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
     """Apply the policy: staged -> intermediate -> rules -> decisions. Returns outcome counts."""
-    sql_dir = policy.domain.sql_dir
     with connect(db_path) as con:
         if reload_policy:
             load_into_duckdb(policy, con)
         for layer in policy.domain.layers:
             if layer == "exports":
                 continue
-            models = run_layer(con, sql_dir / layer)
+            models = run_layer(con, policy.domain.layer_dirs(layer))
             if layer == "rules":
                 stack_rule_models(con, models)
         rows = con.execute("select outcome, count(*) from decisions.unit_outcomes group by 1 order by 1").fetchall()
@@ -96,7 +95,7 @@ def export(db_path: Path, policy: Policy, out_dir: Path) -> dict[str, int]:
     """Build the export models and write each as <name>.parquet, sorted, into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as con:
-        names = run_layer(con, policy.domain.sql_dir / "exports")
+        names = run_layer(con, policy.domain.layer_dirs("exports"))
         counts = {}
         for name in sorted(names):
             target = str(out_dir / f"{name}.parquet").replace("'", "''")
@@ -118,7 +117,7 @@ def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list
                    suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float]) -> Path:
     """manifest.json: what went in (with sha256 and row counts that add up), what came out, how long."""
     manifest = {
-        "policy": {"name": policy.name, "path": str(policy.path), "sha256": policy.sha256},
+        "policy": {"name": policy.name, "domain": policy.domain.name, "path": str(policy.path), "sha256": policy.sha256},
         "code_version": code_version(),
         "input_dir": str(input_dir),
         "inputs": [asdict(r) for r in sorted(reports, key=lambda r: r.path)],

@@ -76,6 +76,8 @@ def load_policy(name_or_path: str) -> Policy:
 
 
 def _sql_type(value) -> str:
+    if isinstance(value, list):  # a list parameter (GGZ zorgsoorten, diagnosegroepen) is a list column
+        return (_sql_type(value[0]) if value else "VARCHAR") + "[]"
     if isinstance(value, bool):
         return "BOOLEAN"
     if isinstance(value, int):

@@ -47,9 +47,9 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
                     raise errors[0]
                 check_rows(con, spec)
                 validate_bundle(con, [spec])
-                run_model(con, policy.domain.sql_dir / "staged" / "acceptances.sql")
-                run_model(con, policy.domain.sql_dir / "exports" / "zorgzoeker.sql")
-                run_model(con, policy.domain.sql_dir / "exports" / "quarantine.sql")
+                run_model(con, policy.domain.model_path("staged", "acceptances"))
+                run_model(con, policy.domain.model_path("exports", "zorgzoeker"))
+                run_model(con, policy.domain.model_path("exports", "quarantine"))
                 counts = {}
                 for name, fmt in (("zorgzoeker.parquet", "format parquet, compression zstd"),
                                   ("zorgzoeker.csv", "format csv, header true"),

@@ -1,38 +1,103 @@
-"""Domains the engine serves. A domain is a policy schema plus its SQL and expectations.
+"""Domains the engine serves. A domain is a policy schema plus its SQL, expectations and views.
 
-Adding a domain (for example GGZ institutions) means adding a module here with a
-pydantic model of its policy file, a folder under sql/ and one under expectations/.
+The engine knows no domain by heart: everything that differs between the paramedical and
+the GGZ policy lives in a module here (pydantic model of its policy file, outcome order,
+workbook sheets, report charts, generator) and in sql/<domain>/ and expectations/<domain>/.
+What both share (the AGB register, compliance checks, contracts, AGB_ACTIEF, quarantine)
+lives once in sql/common/ and expectations/common/; a domain file of the same name wins.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from pydantic import BaseModel
 
 from ..paths import EXPECTATIONS_DIR, SQL_DIR
+
+COMMON = "common"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A list for selectie.xlsx (and, when in Domain.report_worklists, for report.html)."""
+    title: str
+    output: str                          # <output>.parquet of the run
+    columns: tuple[tuple[str, str], ...]  # (column, Dutch label)
+    where: str = ""                      # SQL condition on the output's rows
 
 
 @dataclass(frozen=True)
 class Domain:
     name: str
     policy_model: type[BaseModel]
-    # Layers of sql/<domain>/ in the order data flows through them.
+    # Columns that identify a unit in decisions.parquet (rule_results.parquet always has
+    # praktijk_agb, discipline: one schema for BI across policies).
+    unit_columns: tuple[str, str]
+    # The column the outcome table is split by (discipline, segment, ...).
+    summary_column: str
+    outcomes: tuple[tuple[str, str], ...]  # (outcome, colour) in the order people read them
+    offer_outcomes: tuple[str, ...]        # outcomes that mean the provider gets a contract offer
+    sheets: tuple[Sheet, ...]
+    report_worklists: tuple[str, ...]      # sheet titles shown as tables in report.html
+    sample_input: str                      # the committed sample bundle
+    charts: str | None = None              # "module:function" (con, out_dir, policy) -> [(id, figure)]
+    generator: str | None = None           # "module:function" (seed, size, output) -> {file: rows}
+    generator_sizes: tuple[str, ...] = ("sample",)
+    claims_export: str = ""                # select over staged.claims for `zorginkoop claims load`
     layers: tuple[str, ...] = ("staged", "intermediate", "rules", "decisions", "exports")
+    extra: dict = field(default_factory=dict)
 
     @property
-    def sql_dir(self):
+    def sql_dir(self) -> Path:
         return SQL_DIR / self.name
 
     @property
-    def expectations_dir(self):
+    def expectations_dir(self) -> Path:
         return EXPECTATIONS_DIR / self.name
+
+    def layer_dirs(self, layer: str) -> list[Path]:
+        """sql/common/<layer> then sql/<domain>/<layer>; models of the domain override common ones."""
+        return [d for d in (SQL_DIR / COMMON / layer, self.sql_dir / layer) if d.is_dir()]
+
+    def model_path(self, layer: str, name: str) -> Path:
+        for folder in reversed(self.layer_dirs(layer)):
+            if (folder / f"{name}.sql").is_file():
+                return folder / f"{name}.sql"
+        raise FileNotFoundError(f"no model {layer}/{name}.sql for domain {self.name}")
+
+    def suite_paths(self) -> list[Path]:
+        """expectations/common/*.json and expectations/<domain>/*.json, the domain's winning by name."""
+        suites = {p.name: p for p in sorted((EXPECTATIONS_DIR / COMMON).glob("*.json"))}
+        suites.update({p.name: p for p in sorted(self.expectations_dir.glob("*.json"))})
+        return [suites[name] for name in sorted(suites)]
+
+    @property
+    def outcome_order(self) -> list[str]:
+        return [o for o, _ in self.outcomes]
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return dict(self.outcomes)
+
+    def call(self, target: str | None, *args):
+        if not target:
+            raise NotImplementedError(f"domain {self.name} has no such function")
+        module, function = target.split(":")
+        return getattr(importlib.import_module(module), function)(*args)
+
+
+def domains() -> dict[str, Domain]:
+    from . import ggz, paramedie
+
+    return {d.name: d for d in (paramedie.DOMAIN, ggz.DOMAIN)}
 
 
 def get_domain(name: str) -> Domain:
-    from . import paramedie
-
-    domains = {paramedie.DOMAIN.name: paramedie.DOMAIN}
-    if name not in domains:
-        raise KeyError(f"unknown domain '{name}'; known: {', '.join(sorted(domains))}")
-    return domains[name]
+    known = domains()
+    if name not in known:
+        raise KeyError(f"unknown domain '{name}'; known: {', '.join(sorted(known))}")
+    return known[name]

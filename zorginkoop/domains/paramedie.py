@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from . import Domain
+from . import Domain, Sheet
 
 Discipline = Literal[
     "fysiotherapie", "oefentherapie", "logopedie", "ergotherapie",
@@ -59,12 +59,12 @@ class SpecialistKwalificatie(_Strict):
 
 
 class ComplianceCheck(_Strict):
-    check: str = Field(pattern=r"^[A-Z_]+$")
+    check: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     policy_ref: str
 
 
 class RuleRef(_Strict):
-    rule: str = Field(pattern=r"^[A-Z_]+$")
+    rule: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     policy_ref: str
 
 
@@ -91,4 +91,70 @@ class ParamediePolicy(_Strict):
         return terms
 
 
-DOMAIN = Domain(name="paramedie", policy_model=ParamediePolicy)
+OUTCOMES = (("PROACTIEF_AANBOD", "#2e7d32"), ("AANBOD_OP_AANVRAAG", "#66bb6a"), ("ZORGPLICHTTOETS", "#29b6f6"),
+            ("INDIVIDUELE_BEOORDELING", "#ffa726"), ("NIET_AANBIEDEN", "#e53935"), ("AANVRAAG_TE_LAAT", "#8d6e63"),
+            ("GEEN_ACTIE", "#9e9e9e"))
+NO_OFFER = ("NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE")
+_OFFER_COLUMNS = (("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"),
+                  ("kvk_nummer", "KvK-nummer"), ("contract_ingangsdatum", "Ingangsdatum contract"),
+                  ("contract_einddatum", "Einddatum contract"))
+
+SHEETS = (
+    Sheet("Aanbod proactief", "proactive_offers", _OFFER_COLUMNS),
+    Sheet("Aanbod op aanvraag", "requested_offers", _OFFER_COLUMNS),
+    Sheet("Individuele beoordeling", "case_reviews", (
+        ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"), ("plaats", "Plaats"),
+        ("reasons", "Redenen"), ("review_details", "Toelichting"), ("bi", "Behandelindex"),
+        ("aantal_patienten", "Aantal patiënten"), ("aantal_zorgverleners", "Aantal zorgverleners"))),
+    Sheet("Zorgplichttoets", "zorgplicht_reviews", (
+        ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"), ("postcode", "Postcode"),
+        ("plaats", "Plaats"), ("aanvraagdatum", "Aanvraagdatum"), ("aantal_zorgverleners", "Aantal zorgverleners"),
+        ("aangeboden_praktijken_pc4", "Aangeboden praktijken in postcodegebied"),
+        ("aantal_verzekerden_pc4", "Verzekerden in postcodegebied"))),
+    Sheet("Geen aanbod", "decisions", (
+        ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("outcome", "Uitkomst"), ("reasons", "Redenen"),
+        ("prior_contract", "Overeenkomst vorig jaar"), ("declared_prior_year", "Gedeclareerd vorig jaar"),
+        ("aanvraagdatum", "Aanvraagdatum"), ("bi", "Behandelindex")),
+        where="outcome in ('" + "', '".join(NO_OFFER) + "')"),
+    Sheet("Zorgzoeker", "zorgzoeker", (
+        ("vestiging_agb", "AGB-code vestiging"), ("praktijk_agb", "AGB-code praktijk"), ("naam", "Naam"),
+        ("postcode", "Postcode"), ("plaats", "Plaats"), ("discipline", "Discipline"), ("gecontracteerd", "Gecontracteerd"),
+        ("toelichting", "Toelichting"), ("status", "Status"), ("publicatiedatum", "Publicatiedatum"))),
+)
+
+CLAIMS_EXPORT = """
+    select praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie, prestatiecodelijst, prestatiecode,
+        aantal, declaratiebedrag, code_list_discipline as discipline, declaratie_id, uzovi,
+        _file as source_file, _line as source_line
+    from staged.claims
+    order by source_file, source_line
+"""
+
+
+def charts(con, out_dir, policy) -> list:
+    """The BI distribution of fysiotherapie practices, with the policy's threshold drawn in."""
+    import plotly.graph_objects as go
+
+    path = str(out_dir / "decisions.parquet").replace("'", "''")
+    bis = [r[0] for r in con.execute(f"select bi from read_parquet('{path}') "
+                                     "where discipline = 'fysiotherapie' and bi is not null order by bi").fetchall()]
+    threshold = policy.parameters.bi_threshold
+    hist = go.Figure(go.Histogram(x=bis, nbinsx=40, marker_color="#5c6bc0", name="praktijken"))
+    hist.add_vline(x=threshold, line_color="#e53935", line_dash="dash",
+                   annotation_text=f"drempel {threshold:g}", annotation_position="top right")
+    hist.update_layout(title="Behandelindex of fysiotherapie practices", xaxis_title="BI", yaxis_title="praktijken",
+                       height=400, margin={"t": 60})
+    return [("chart-bi", hist)]
+
+
+DOMAIN = Domain(
+    name="paramedie", policy_model=ParamediePolicy,
+    unit_columns=("praktijk_agb", "discipline"), summary_column="discipline",
+    outcomes=OUTCOMES, offer_outcomes=("PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG"),
+    sheets=SHEETS, report_worklists=("Individuele beoordeling", "Zorgplichttoets"),
+    sample_input="data/sample",
+    charts="zorginkoop.domains.paramedie:charts",
+    generator="zorginkoop.generate:generate",
+    generator_sizes=("sample", "small", "insurer", "market"),
+    claims_export=CLAIMS_EXPORT,
+)

@@ -1,6 +1,6 @@
 -- Every rule result of every unit, with the policy section behind the rule (from the policy
 -- file: policy.rules and policy.compliance_checks). Contract 5 and 7 (rule_results).
--- rules.stacked holds the rows of every model in sql/paramedie/rules/.
+-- rules.stacked holds the rows of every model in sql/common/rules/ and sql/<domain>/rules/.
 with policy_refs as (
     select rule, policy_ref from policy.rules
     union all

@@ -1,4 +1,5 @@
--- One rule per compliance check code of the policy (KVK_INGESCHREVEN, WTZA_TOEGELATEN, ...).
+-- One rule per compliance check code of the policy file (paramedie: KVK_INGESCHREVEN, ...; GGZ:
+-- WTZI_TOEGELATEN, ...).
 -- Policy: Voorwaarden en kwaliteitseisen voor een contract > Algemeen and Kwaliteit.
 -- The latest row counts: pass -> pass, fail -> fail; no row at all -> review.
 with required as (

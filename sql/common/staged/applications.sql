@@ -1,0 +1,9 @@
+-- Staged contract applications. Contract 3: applications/applications.csv (both policies).
+-- Policy: Nieuwe zorgaanbieder (paramedie: aanvragen tot 1 oktober 2023; GGZ: het hele jaar).
+select
+    praktijk_agb,
+    discipline,
+    cast(aanvraagdatum as date) as aanvraagdatum,
+    _file,
+    _line
+from validated.applications

@@ -1,0 +1,17 @@
+-- digitale_aanbiedingen.parquet: the DIGITAAL_AANBOD institutions with naam and the contract dates of
+-- the policy file (2021-01-01 to 2021-12-31), for the digital contract through VECOZO; with online
+-- maatwerk and waiting-time talks for the buyer. Contract ggz-2021 6. Policy: Inkoopsystematiek >
+-- GGZ-instellingen met digitale contractering.
+select
+    decisions.instelling_agb,
+    ondernemingen.naam,
+    ondernemingen.kvk_nummer,
+    ondernemingen.plaats,
+    decisions.contract_ingangsdatum,
+    decisions.contract_einddatum,
+    decisions.online_maatwerk,
+    decisions.wachttijd_gesprek
+from exports.decisions as decisions
+left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = decisions.instelling_agb
+where decisions.outcome = 'DIGITAAL_AANBOD'
+order by decisions.instelling_agb
