@@ -297,3 +297,9 @@ def test_yearly_schedules():
     assert [(s.schedule.cron, s.schedule.timezone) for s in selection.schedules] == [("0 6 1 9 *", "Europe/Amsterdam")]
     assert [(s.schedule.cron, s.schedule.timezone) for s in publication.schedules] == [("0 6 12 11 *", "Europe/Amsterdam")]
     assert publication.parameters["run_dir"] == selection.parameters["output_dir"]
+    from flows.deployments import all_deployments
+
+    names = {d.name: d for d in all_deployments()}
+    assert {"paramedie-2024-selectie", "paramedie-2024-publicatie", "ggz-2021-selectie", "ggz-2021-publicatie"} <= set(names)
+    ggz = names["ggz-2021-selectie"]
+    assert [s.schedule.cron for s in ggz.schedules] == ["0 6 1 8 *"] and ggz.parameters["input_dir"] == "data/sample-ggz"

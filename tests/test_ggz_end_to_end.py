@@ -147,7 +147,8 @@ def test_explain_shows_the_figures_and_rules(ggz_run):
     result = cli("explain", "54999904", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert "DIGITAAL_AANBOD" in result.output and "kostenintensieve_patienten 12" in result.output
-    assert "WTZI_TOEGELATEN" in result.output and "Kwaliteitsstatuut" not in result.output.split("WTZI_TOEGELATEN")[0]
+    assert "WTZI_TOEGELATEN" in result.output and "INVOER_VOLLEDIG" in result.output
+    assert "Voorwaarden voor een contract > Algemeen" in result.output  # the policy section behind each rule
 
 
 def test_whatif_and_diff_on_a_ggz_run(ggz_run, tmp_path):
@@ -171,3 +172,45 @@ def test_claims_load_for_ggz(tmp_path):
     assert claims.num_rows == sum(1 for p in (SAMPLE / "claims").glob("*.csv") for _ in p.open()) - 1 + \
         pq.read_metadata(next((SAMPLE / "claims").glob("*.parquet"))).num_rows
     assert not (tmp_path / "claims" / "reconciliation.parquet").exists()  # no PM304 in GGZ
+
+
+def test_publication_of_a_ggz_run(ggz_run, tmp_path):
+    out, _ = ggz_run
+    acceptances = tmp_path / "acceptances.csv"
+    acceptances.write_text("praktijk_agb,discipline,geaccepteerd_op\n54999901,ggz,2020-10-20\n54999906,ggz,2020-10-28\n")
+    result = cli("publish", "--acceptances", str(acceptances), "--run", str(out), "--output", str(tmp_path / "pub"))
+    assert result.exit_code == 0, result.output
+    rows = duckdb.connect().execute(f"select distinct praktijk_agb, gecontracteerd, status from '{tmp_path}/pub/zorgzoeker.parquet' "
+                                    f"where gecontracteerd").fetchall()
+    assert sorted(rows) == [("54999901", True, "definitief"), ("54999906", True, "definitief")]
+
+
+def test_bad_ggz_input_is_refused_with_file_column_and_examples(prefect_server, tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    claims = bundle / "claims" / "ggz_declaraties_deel1.csv"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(re.sub(r",(\d{4})-(\d{2})-(\d{2}),", r",\3-\2-\1,", text), encoding="utf-8")
+    result = cli("run", "--policy", "ggz-2021", "--input", str(bundle), "--output", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 2
+    assert "claims/ggz_declaraties_deel1.csv" in result.output and "DD-MM-YYYY" in result.output
+    assert "startdatum" in result.output or "einddatum" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_zorgtype_is_quarantined_and_the_institution_reviewed(prefect_server, tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    claims = bundle / "claims" / "ggz_declaraties_deel1.csv"
+    header, first, *rest = claims.read_text(encoding="utf-8").splitlines(keepends=True)
+    claims.write_text(header + first.replace(",SGGZ,", ",sggz,").replace(",BGGZ,", ",bggz,").replace(",LGGZ,", ",lggz,")
+                      + "".join(rest), encoding="utf-8")
+    agb = first.split(",")[1]
+    result = cli("run", "--policy", "ggz-2021", "--input", str(bundle), "--output", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    quarantined = con.execute(f"select file, line, \"column\", reason from '{tmp_path}/out/quarantine.parquet'").fetchall()
+    assert quarantined == [("claims/ggz_declaraties_deel1.csv", 2, "zorgtype", quarantined[0][3])]
+    assert "BGGZ, SGGZ or LGGZ" in quarantined[0][3]
+    outcome = con.execute(f"select outcome, reasons from '{tmp_path}/out/decisions.parquet' where instelling_agb = ?", [agb]).fetchall()
+    assert outcome == [("INDIVIDUELE_BEOORDELING", ["REVIEW_INVOER_IN_QUARANTAINE"])]

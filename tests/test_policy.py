@@ -70,3 +70,29 @@ def test_with_parameters_revalidates(policy):
     assert policy.with_parameters(bi_threshold=140).parameters.bi_threshold == 140
     with pytest.raises(PolicyError):
         policy.with_parameters(bi_threshold=-1)
+
+
+def test_ggz_policy_parameters_reach_sql_with_lists():
+    ggz = load_policy("ggz-2021")
+    assert ggz.domain.name == "ggz"
+    con = duckdb.connect()
+    load_into_duckdb(ggz, con)
+    row = con.execute("select ggz_zorgsoorten, wachttijd_diagnosegroepen, offerte_min_clienten, kostenintensief_drempel, "
+                      "reference_year from policy.parameters").fetchall()
+    assert row == [(["54", "72", "79", "25"], ["adhd", "autisme", "persoonlijkheidsstoornissen"], 300, 30000.0, 2019)]
+    assert con.execute("select count(*) from policy.compliance_checks").fetchall()[0][0] == 13
+    assert con.execute("select count(*) from policy.online_checks").fetchall()[0][0] == 10
+    assert con.execute("select ingangsdatum::varchar, einddatum::varchar from policy.contract_terms").fetchall() == [
+        ("2021-01-01", "2021-12-31")]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["parameters"].update(ggz_zorgsoorten=[54, 72]), "ggz_zorgsoorten"),
+    (lambda d: d["parameters"].update(reference_year=2021), "reference_year"),
+    (lambda d: d["parameters"].update(offerte_min_marktaandeel=2), "offerte_min_marktaandeel"),
+    (lambda d: d["online_checks"].append({"check": "UBO_BEKEND", "policy_ref": "x"}), "both required and an online code"),
+    (lambda d: d["schedule"].update(selection="every august"), "selection"),
+])
+def test_invalid_ggz_policy_is_refused(tmp_path, change, message):
+    with pytest.raises(PolicyError, match=message):
+        load_policy(str(write_variant(tmp_path, load_policy("ggz-2021"), change)))

@@ -14,11 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..paths import EXPECTATIONS_DIR, SQL_DIR
 
 COMMON = "common"
+
+
+class Schedule(BaseModel):
+    """When the yearly runs are due (cron, Europe/Amsterdam), from the policy's timeline."""
+    model_config = ConfigDict(extra="forbid")
+    selection: str = Field(pattern=r"^\S+ \S+ \S+ \S+ \S+$")
+    publication: str = Field(pattern=r"^\S+ \S+ \S+ \S+ \S+$")
+    timezone: str = "Europe/Amsterdam"
 
 
 @dataclass(frozen=True)

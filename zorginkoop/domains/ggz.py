@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from . import Domain, Sheet
+from . import Domain, Schedule, Sheet
 
 
 class _Strict(BaseModel):
@@ -81,6 +81,7 @@ class GgzPolicy(_Strict):
     title: str
     source: str | None = None
     parameters: Parameters
+    schedule: Schedule
     contract_terms: list[ContractTerm] = Field(min_length=1, max_length=1)
     compliance_checks: list[ComplianceCheck] = Field(min_length=1)
     online_checks: list[ComplianceCheck] = Field(min_length=1)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from . import Domain, Sheet
+from . import Domain, Schedule, Sheet
 
 Discipline = Literal[
     "fysiotherapie", "oefentherapie", "logopedie", "ergotherapie",
@@ -74,6 +74,7 @@ class ParamediePolicy(_Strict):
     title: str
     source: str | None = None
     parameters: Parameters
+    schedule: Schedule
     contract_terms: list[ContractTerm]
     specialist_kwalificaties: list[SpecialistKwalificatie]
     compliance_checks: list[ComplianceCheck]
