@@ -179,6 +179,8 @@ CASES = [
          fields={"omzet_sggz": Decimal("600.00"), "patienten_sggz": 2}),
     Case("max_per_patient_is_rounded_to_cents", with_claims((1, "SGGZ", "1000.00"), (2, "SGGZ", "1000.00"), (3, "SGGZ", "1000.01")),
          LOPEND, fields={"max_omzet_per_patient": Decimal("1000.00"), "omzet_sggz_excl": Decimal("3000.01")}),
+    Case("max_per_patient_rounds_half_a_cent_up", with_claims((1, "SGGZ", "50.00"), (2, "SGGZ", "50.01")),
+         LOPEND, fields={"max_omzet_per_patient": Decimal("50.01")}),
     Case("no_claims_at_all", inst(), LOPEND, fields={"omzet_totaal": Decimal("0.00"), "patienten_totaal": 0, "marktaandeel": 0.0,
                                                      "max_omzet_per_patient": None, "productiemonitoring": False}),
     # Online care

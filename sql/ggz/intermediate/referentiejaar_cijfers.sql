@@ -69,8 +69,11 @@ select
     coalesce(totals.omzet_sggz_excl, 0) as omzet_sggz_excl,
     totals.patienten_sggz_excl,
     round(coalesce(totals.omzet_sggz_excl, 0) * parameters.plafond_index, 2) as voorgesteld_omzetplafond,
-    case when totals.patienten_sggz_excl > 0
-        then round(totals.omzet_sggz_excl / totals.patienten_sggz_excl, 2) end as max_omzet_per_patient,
+    -- in whole cents, rounded half away from zero: decimal division in DuckDB would go through a double
+    case when totals.patienten_sggz_excl > 0 then cast(
+        sign(cast(totals.omzet_sggz_excl * 100 as hugeint))
+        * ((abs(cast(totals.omzet_sggz_excl * 100 as hugeint)) * 2 + totals.patienten_sggz_excl)
+            // (2 * totals.patienten_sggz_excl)) as decimal(38, 0)) * 0.01 end as max_omzet_per_patient,
     case when market.omzet_markt > 0
         then cast(totals.omzet_totaal as double) / cast(market.omzet_markt as double) end as marktaandeel
 from totals
