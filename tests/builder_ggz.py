@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from zorginkoop.bundle import input_files
 from zorginkoop.domains import get_domain
+from zorginkoop.policy import load_policy
 
 from .builder import Rows
 
 SPECS = {spec.table: spec for spec in input_files(get_domain("ggz"))}
-COMPLIANCE = ["WTZI_TOEGELATEN", "KWALITEITSSTATUUT_III", "VECOZO_CERTIFICAAT", "ALGEMENE_BEPALINGEN_GGZ",
-              "GEEN_FRAUDEREGISTRATIE", "GEEN_FRAUDEONDERZOEK", "GOVERNANCECODE", "UBO_BEKEND", "GEEN_SANCTIE",
-              "ZORGSTANDAARDEN", "RICHTLIJNEN_PROTOCOLLEN", "GEEN_ZORG_BUITENLAND", "KWALITEITSSYSTEEM_EXTERNE_TOETSING"]
-ONLINE = ["ONLINE_VOLLEDIG_DIGITAAL", "ONLINE_LANDELIJK", "ONLINE_GEEN_WACHTLIJST", "ONLINE_REACTIE_3_WERKDAGEN",
-          "ONLINE_WACHTLIJSTBEMIDDELING", "ONLINE_KOSTENDALING", "ONLINE_STANDAARDEN", "ONLINE_ACHTERVANG",
-          "ONLINE_WETGEVING", "ONLINE_KLANTTEVREDENHEID"]
+# The codes of the bundled policy file: a test that needs every required code writes all of them.
+COMPLIANCE = [c.check for c in load_policy("ggz-2021").model.compliance_checks]
+ONLINE = [c.check for c in load_policy("ggz-2021").model.online_checks]
 
 
 def bsn(n: int) -> str:

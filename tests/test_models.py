@@ -14,6 +14,11 @@ def test_models_run_after_the_models_they_name():
     assert model_order("staged", models) == ["a", "b", "c"]
 
 
+def test_a_model_named_only_in_a_comment_is_no_dependency():
+    models = {"a": "-- feeds staged.b\nselect 1 as x", "b": "select * from staged.a"}
+    assert model_order("staged", models) == ["a", "b"]
+
+
 def test_run_layer_and_stack(tmp_path):
     layer = tmp_path / "rules"
     layer.mkdir()

@@ -365,6 +365,16 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
             writer.writerow([_cell(row.get(c)) for c in columns])
 
 
+def write_bundle_csvs(domain, rows: dict[str, list[dict]], output: Path, skip=("claims", "acceptances")) -> dict[str, int]:
+    """Every input file of the domain but claims (written apart) as CSV; returns rows per file."""
+    counts = {}
+    for spec in input_files(domain):
+        if spec.table not in skip:
+            write_csv(output / spec.path, list(spec.columns), rows[spec.table])
+            counts[spec.path] = len(rows[spec.table])
+    return counts
+
+
 def write_claims_parquet(path: Path, rows: list[dict]) -> None:
     from decimal import Decimal
 
@@ -392,12 +402,7 @@ def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
         writer.add(practice)
     writer.rows["insured_pc4"] = [{"pc4": pc4, "aantal_verzekerden": rng.randint(200, 4000)}
                                   for pc4 in sorted(writer.pc4s)]
-    counts = {}
-    for spec in input_files(get_domain("paramedie")):
-        if spec.table in ("claims", "acceptances"):
-            continue
-        write_csv(output / spec.path, list(spec.columns), writer.rows[spec.table])
-        counts[spec.path] = len(writer.rows[spec.table])
+    counts = write_bundle_csvs(get_domain("paramedie"), writer.rows, output)
     if size in LARGE_SCALES:
         import duckdb
 

@@ -22,17 +22,15 @@ import pyarrow.parquet as pq
 
 from .bundle import input_files
 from .domains import get_domain
-from .generate import PLACES, STREETS, valid_bsn, write_csv
+from .generate import PLACES, STREETS, valid_bsn, write_bundle_csvs, write_csv
+from .policy import load_policy
 
 D = dt.date
 SIZES = {"sample": 110, "small": 30}
 GGZ_ZORGSOORTEN = ["54", "54", "54", "72", "79", "25"]
-COMPLIANCE = ["WTZI_TOEGELATEN", "KWALITEITSSTATUUT_III", "VECOZO_CERTIFICAAT", "ALGEMENE_BEPALINGEN_GGZ",
-              "GEEN_FRAUDEREGISTRATIE", "GEEN_FRAUDEONDERZOEK", "GOVERNANCECODE", "UBO_BEKEND", "GEEN_SANCTIE",
-              "ZORGSTANDAARDEN", "RICHTLIJNEN_PROTOCOLLEN", "GEEN_ZORG_BUITENLAND", "KWALITEITSSYSTEEM_EXTERNE_TOETSING"]
-ONLINE = ["ONLINE_VOLLEDIG_DIGITAAL", "ONLINE_LANDELIJK", "ONLINE_GEEN_WACHTLIJST", "ONLINE_REACTIE_3_WERKDAGEN",
-          "ONLINE_WACHTLIJSTBEMIDDELING", "ONLINE_KOSTENDALING", "ONLINE_STANDAARDEN", "ONLINE_ACHTERVANG",
-          "ONLINE_WETGEVING", "ONLINE_KLANTTEVREDENHEID"]
+_POLICY = load_policy("ggz-2021").model  # the codes of the bundled policy file, not a copy of them
+COMPLIANCE = [c.check for c in _POLICY.compliance_checks]
+ONLINE = [c.check for c in _POLICY.online_checks]
 DIAGNOSEGROEPEN = ["adhd", "autisme", "persoonlijkheidsstoornissen", "depressie", "angststoornissen"]
 NAMES = ["GGZ", "Psychiatrisch Centrum", "Mentaal Beter", "GGZ Centraal", "Praktijk voor Psychologie", "Online Therapie",
          "Stichting Geestelijke Gezondheid", "PsyQ", "Zorggroep"]
@@ -210,12 +208,7 @@ def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
             "agb_code": f"04{n:06d}", "naam": f"Fysiotherapie {n}", "kvk_nummer": f"{rng.randint(10000000, 99999999)}",
             "zorgsoort": "04", "organisatievorm": "praktijk", "aanvang": "2010-01-01", "einde": "", "straat": "Kerkstraat",
             "huisnummer": str(n), "huisnummer_toevoeging": "", "postcode": "3511AB", "plaats": "Utrecht"})
-    counts = {}
-    for spec in input_files(get_domain("ggz")):
-        if spec.table in ("claims", "acceptances"):
-            continue
-        write_csv(output / spec.path, list(spec.columns), writer.rows[spec.table])
-        counts[spec.path] = len(writer.rows[spec.table])
+    counts = write_bundle_csvs(get_domain("ggz"), writer.rows, output)
     claims = writer.rows["claims"]
     half = len(claims) // 2
     claims_dir = output / "claims"

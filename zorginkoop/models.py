@@ -32,7 +32,8 @@ def layer_paths(layer_dir: Path | list[Path]) -> dict[str, Path]:
 def model_order(layer: str, models: dict[str, str]) -> list[str]:
     graph = {}
     for name, sql in models.items():
-        refs = set(re.findall(rf"\b{re.escape(layer)}\.(\w+)", sql)) & models.keys()
+        code = re.sub(r"--[^\n]*", "", sql)  # a model named in a comment is no dependency
+        refs = set(re.findall(rf"\b{re.escape(layer)}\.(\w+)", code)) & models.keys()
         graph[name] = refs - {name}
     return list(TopologicalSorter(graph).static_order())
 

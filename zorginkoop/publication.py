@@ -48,6 +48,7 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
                 check_rows(con, spec)
                 validate_bundle(con, [spec])
                 run_model(con, policy.domain.model_path("staged", "acceptances"))
+                run_model(con, policy.domain.model_path("decisions", "zorgzoeker_units"))
                 run_model(con, policy.domain.model_path("exports", "zorgzoeker"))
                 run_model(con, policy.domain.model_path("exports", "quarantine"))
                 counts = {}

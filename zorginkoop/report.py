@@ -25,10 +25,17 @@ def _rows(con, out_dir: Path, name: str, sql: str):
     return con.execute(sql.replace("{t}", f"read_parquet('{path}')")).fetchall()
 
 
+def _cell(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4f}"  # shares and indices: four decimals are enough to read
+    return "" if value is None else str(value)
+
+
 def _table(header: list[str], rows: list, limit: int = 200) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(', '.join(v) if isinstance(v, list) else '' if v is None else str(v))}</td>"
-                                    for v in row) + "</tr>" for row in rows[:limit])
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows[:limit])
     more = f"<p>{len(rows) - limit} more rows in the Parquet file.</p>" if len(rows) > limit else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 

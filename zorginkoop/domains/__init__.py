@@ -9,21 +9,49 @@ lives once in sql/common/ and expectations/common/; a domain file of the same na
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..paths import EXPECTATIONS_DIR, SQL_DIR
 
 COMMON = "common"
 
 
-class Schedule(BaseModel):
-    """When the yearly runs are due (cron, Europe/Amsterdam), from the policy's timeline."""
+class Strict(BaseModel):
+    """A part of a policy file: unknown keys are refused, so a typo never goes unnoticed."""
     model_config = ConfigDict(extra="forbid")
+
+
+class ComplianceCheck(Strict):
+    check: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    policy_ref: str
+
+
+class RuleRef(Strict):
+    rule: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    policy_ref: str
+
+
+class ContractTerm(Strict):
+    """The contract dates offered for a discipline; a domain narrows `discipline` to its own."""
+    discipline: str
+    ingangsdatum: dt.date
+    einddatum: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.einddatum < self.ingangsdatum:
+            raise ValueError(f"{self.discipline}: einddatum before ingangsdatum")
+        return self
+
+
+class Schedule(Strict):
+    """When the yearly runs are due (cron, Europe/Amsterdam), from the policy's timeline."""
     selection: str = Field(pattern=r"^\S+ \S+ \S+ \S+ \S+$")
     publication: str = Field(pattern=r"^\S+ \S+ \S+ \S+ \S+$")
     timezone: str = "Europe/Amsterdam"

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from . import Domain, Schedule, Sheet
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from . import ComplianceCheck, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ContractTerm as BaseContractTerm
 
 
-class Parameters(_Strict):
+class Parameters(Strict):
     contract_year: int
     reference_year: int
     peildatum: dt.date
@@ -53,29 +50,11 @@ class Parameters(_Strict):
         return self
 
 
-class ContractTerm(_Strict):
+class ContractTerm(BaseContractTerm):
     discipline: Literal["ggz"]
-    ingangsdatum: dt.date
-    einddatum: dt.date
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.einddatum < self.ingangsdatum:
-            raise ValueError(f"{self.discipline}: einddatum before ingangsdatum")
-        return self
 
 
-class ComplianceCheck(_Strict):
-    check: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
-    policy_ref: str
-
-
-class RuleRef(_Strict):
-    rule: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
-    policy_ref: str
-
-
-class GgzPolicy(_Strict):
+class GgzPolicy(Strict):
     name: str
     domain: Literal["ggz"]
     title: str
@@ -154,10 +133,13 @@ def charts(con, out_dir, policy) -> list:
         part = [r for r in rows if r[3] == segment]
         scatter.add_scatter(x=[r[1] for r in part], y=[max(r[2], 1) for r in part], mode="markers", name=segment,
                             marker_color=colour, text=[f"{r[0]} marktaandeel {r[4]:.2%}" for r in part])
-    scatter.add_vline(x=p.offerte_min_omzet, line_color="#e53935", line_dash="dash",
-                      annotation_text=f"omzet {p.offerte_min_omzet:,.0f}", annotation_position="top left")
-    scatter.add_hline(y=p.offerte_min_clienten, line_color="#e53935", line_dash="dot",
-                      annotation_text=f"{p.offerte_min_clienten} cliënten", annotation_position="bottom right")
+    # Threshold lines as traces: shapes and annotations on log axes take log10 values, traces data values.
+    xs = [r[1] for r in rows] or [p.offerte_min_omzet]
+    ys = [max(r[2], 1) for r in rows] or [p.offerte_min_clienten]
+    scatter.add_scatter(x=[p.offerte_min_omzet] * 2, y=[1, max(max(ys), p.offerte_min_clienten) * 1.5], mode="lines",
+                        line={"color": "#e53935", "dash": "dash"}, name=f"omzet >= {p.offerte_min_omzet:,.0f}")
+    scatter.add_scatter(x=[min(xs) / 1.5, max(max(xs), p.offerte_min_omzet) * 1.5], y=[p.offerte_min_clienten] * 2,
+                        mode="lines", line={"color": "#e53935", "dash": "dot"}, name=f">= {p.offerte_min_clienten} cliënten")
     scatter.update_layout(title=f"Omzet en unieke patiënten {p.reference_year} per instelling (drempels offerteprocedure; "
                                 f"ook marktaandeel >= {p.offerte_min_marktaandeel:.0%})",
                           xaxis_title="omzet (EUR, log)", yaxis_title="unieke patiënten (log)",

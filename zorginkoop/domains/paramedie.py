@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from . import Domain, Schedule, Sheet
+from . import ComplianceCheck, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ContractTerm as BaseContractTerm
 
 Discipline = Literal[
     "fysiotherapie", "oefentherapie", "logopedie", "ergotherapie",
@@ -15,11 +16,7 @@ Discipline = Literal[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Parameters(_Strict):
+class Parameters(Strict):
     contract_year: int
     prior_year: int
     bi_year: int
@@ -41,34 +38,16 @@ class Parameters(_Strict):
         return self
 
 
-class ContractTerm(_Strict):
+class ContractTerm(BaseContractTerm):
     discipline: Discipline
-    ingangsdatum: dt.date
-    einddatum: dt.date
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.einddatum < self.ingangsdatum:
-            raise ValueError(f"{self.discipline}: einddatum before ingangsdatum")
-        return self
 
 
-class SpecialistKwalificatie(_Strict):
+class SpecialistKwalificatie(Strict):
     discipline: Discipline
     kwalificatie: str = Field(pattern=r"^\d{4}$")
 
 
-class ComplianceCheck(_Strict):
-    check: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
-    policy_ref: str
-
-
-class RuleRef(_Strict):
-    rule: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
-    policy_ref: str
-
-
-class ParamediePolicy(_Strict):
+class ParamediePolicy(Strict):
     name: str
     domain: Literal["paramedie"]
     title: str

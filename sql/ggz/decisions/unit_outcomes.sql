@@ -13,13 +13,7 @@
 -- (INVOER_VOLLEDIG review) goes to INDIVIDUELE_BEOORDELING, since a left-out contract or claim line
 -- may be what decided row 1, 4 or 5 (docs/decisions.md).
 with checks as (
-    select
-        praktijk_agb,
-        discipline,
-        list_sort(list(distinct rule) filter (where result = 'fail')) as failed_rules,
-        list_sort(list(distinct reason_code) filter (where result = 'review')) as review_codes
-    from decisions.rule_results
-    group by praktijk_agb, discipline
+    select * from decisions.unit_checks
 ),
 
 situation as (

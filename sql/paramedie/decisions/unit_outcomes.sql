@@ -13,13 +13,7 @@
 -- goes to INDIVIDUELE_BEOORDELING whatever its route, with every failing rule and review code as
 -- reasons: a left-out contract, caregiver or claim may be what decided it (docs/decisions.md).
 with checks as (
-    select
-        praktijk_agb,
-        discipline,
-        list_sort(list(distinct rule) filter (where result = 'fail')) as failed_rules,
-        list_sort(list(distinct reason_code) filter (where result = 'review')) as review_codes
-    from decisions.rule_results
-    group by praktijk_agb, discipline
+    select * from decisions.unit_checks
 ),
 
 judged as (

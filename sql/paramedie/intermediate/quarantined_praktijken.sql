@@ -1,6 +1,7 @@
 -- The praktijken that quarantined input rows are about: a row kept out of the run names an AGB
 -- code (of the praktijk, a vestiging or a zorgverlener) or a BIG or KP number, traced here to the
--- onderneming through the AGB register. Feeds rule INVOER_VOLLEDIG, so that no unit is decided on
+-- onderneming through the AGB register. Feeds intermediate.quarantined_units and so rule
+-- INVOER_VOLLEDIG, so that no unit is decided on
 -- incomplete data without a person looking. Contract 5 (review); issue "nothing silently wrong".
 with codes as (
     select distinct file, line, code from raw.quarantine_codes
