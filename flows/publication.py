@@ -25,8 +25,9 @@ def build_zorgzoeker(run_dir: Path, acceptances: Path, policy_name: str, output_
 
 
 @flow(name="publication")
-def publication(run_dir: str = "out/paramedie-2024", acceptances: str = "data/acceptances/acceptances.csv",
-                policy: str = "paramedie-2024", output_dir: str = "out/paramedie-2024-publicatie") -> dict:
-    """Write zorgzoeker.parquet and zorgzoeker.csv, status definitief, from a run and its acceptances."""
+def publication(run_dir: str, acceptances: str, policy: str, output_dir: str | None = None) -> dict:
+    """Write zorgzoeker.parquet and zorgzoeker.csv, status definitief, from a run and its acceptances
+    (output_dir defaults to <run_dir>-publicatie)."""
     load_policy(policy)
+    output_dir = output_dir or f"{run_dir.rstrip('/')}-publicatie"
     return build_zorgzoeker(Path(run_dir), Path(acceptances), policy, Path(output_dir))

@@ -135,8 +135,8 @@ def _run_policy(run_dir: Path, policy: str | None):
 @app.command()
 def explain(
     agb: Annotated[str, typer.Argument(help="AGB code of the praktijk or instelling (8 digits).")],
+    output: RunDir,
     discipline: Annotated[str | None, typer.Option(help="Only this discipline, e.g. fysiotherapie (GGZ units: ggz).")] = None,
-    output: RunDir = Path("out/paramedie-2024"),
 ) -> None:
     """Why a practice got its outcome: every unit, every rule, the value that decided and the policy section."""
     from .analysis import explain as explain_units
@@ -163,7 +163,7 @@ def explain(
 @app.command()
 def whatif(
     set_: Annotated[list[str], typer.Option("--set", help="A policy parameter and its trial value, e.g. --set bi_threshold=140. Repeatable.")],
-    output: RunDir = Path("out/paramedie-2024"),
+    output: RunDir,
     policy: RunPolicy = None,
     region: Annotated[str, typer.Option(help="Region for the coverage table: pc2 (postcode region) or pc4 (postcode area).")] = "pc2",
 ) -> None:
@@ -225,8 +225,8 @@ def diff(
 @app.command("publish")
 def publish_command(
     acceptances: Annotated[Path, typer.Option(help="acceptances.csv: the contracts accepted in VECOZO (praktijk_agb, discipline, geaccepteerd_op).")],
-    run: Annotated[Path, typer.Option("--run", help="The finished selection run's output directory.")] = Path("out/paramedie-2024"),
-    output: Annotated[Path, typer.Option("--output", help="Directory for the definitive zorgzoeker files.")] = Path("out/paramedie-2024-publicatie"),
+    run: Annotated[Path, typer.Option("--run", help="The finished selection run's output directory, e.g. out/ggz-2021.")],
+    output: Annotated[Path | None, typer.Option("--output", help="Directory for the definitive zorgzoeker files (default: <run>-publicatie).")] = None,
     policy: RunPolicy = None,
 ) -> None:
     """Write the definitive zorgzoeker.parquet and zorgzoeker.csv (status definitief), as the Prefect flow `publication`."""
@@ -236,6 +236,7 @@ def publish_command(
     from flows.publication import publication
 
     try:
+        output = output or run.with_name(f"{run.name}-publicatie")
         counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=str(_run_policy(run, policy).path),
                              output_dir=str(output))
     except (BadInputError, PolicyError) as exc:
