@@ -67,8 +67,13 @@ def explain(run_dir: Path, agb: str, discipline: str | None = None) -> list[Unit
         cursor = con.execute(f"select * from {_parquet(run_dir, 'decisions')} where {where} order by \"{split}\"", params)
         columns = [d[0] for d in cursor.description]
         units = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        names = dict(con.execute(f"select praktijk_agb, any_value(naam) from {_parquet(run_dir, 'zorgzoeker')} "
+        names = dict(con.execute(f"select praktijk_agb, min(naam) from {_parquet(run_dir, 'zorgzoeker')} "
                                  f"where praktijk_agb = ? group by 1", [agb]).fetchall())
+        database = run_dir / pipeline.DATABASE_NAME
+        if database.is_file():  # the onderneming's own name from the AGB register, not a vestiging's
+            with duckdb.connect(str(database), read_only=True) as run_db:
+                names.update(run_db.execute("select agb_code, naam from staged.ondernemingen where agb_code = ? "
+                                            "and naam is not null", [agb]).fetchall())
         result = []
         for unit in units:
             rules = con.execute(f"""
