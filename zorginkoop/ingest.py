@@ -147,7 +147,11 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
     reports, errors = [], []
     for spec in progress.items(specs, "Loading input files"):
         paths = spec.find(input_dir)
-        if not paths and spec.required:
+        if not paths and spec.required and spec.is_directory:
+            folder = spec.path[:-1]
+            errors.append(BadInputError(folder, f"no input files in this required folder ({spec.description})",
+                                        hint=f"Put files named *.{', *.'.join(spec.extensions)} in {input_dir / folder}"))
+        elif not paths and spec.required:
             errors.append(BadInputError(spec.path, f"required file is missing ({spec.description})",
                                         hint=f"Put it at {input_dir / spec.path}"))
         for path in paths:
