@@ -275,8 +275,9 @@ def test_offer_lists_carry_what_the_buyer_needs(ggz_results):
                           f"from '{out}/offerte_uitnodigingen.parquet' order by 1").fetchall()
     assert {r[0] for r in offerte} == {a for a, d in decisions.items() if d["outcome"] == "OFFERTE_UITNODIGING"}
     assert all(r[1].startswith("GGZ-instelling") for r in offerte)
-    digitaal = con.execute(f"select distinct contract_ingangsdatum, contract_einddatum from '{out}/digitale_aanbiedingen.parquet'").fetchall()
-    assert [(str(a), str(b)) for a, b in digitaal] == [("2021-01-01", "2021-12-31")]
+    digitaal = con.execute(f"select distinct contract_ingangsdatum, contract_einddatum, uiterste_tekendatum "
+                           f"from '{out}/digitale_aanbiedingen.parquet'").fetchall()
+    assert [tuple(map(str, r)) for r in digitaal] == [("2021-01-01", "2021-12-31", "2020-11-01")]
     shown = dict(con.execute(f"select praktijk_agb, gecontracteerd from '{out}/zorgzoeker.parquet'").fetchall())
     for agb, decision in decisions.items():
         if agb in shown:

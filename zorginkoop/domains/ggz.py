@@ -91,11 +91,11 @@ SHEETS = (
         ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("plaats", "Plaats"),
         ("segment_redenen", "Reden offerteprocedure"), *_FIGURES,
         ("productiemonitoring", "Productiemonitoring"), ("online_maatwerk", "Online maatwerk"),
-        ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"))),
+        ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"), ("uiterste_tekendatum", "Uiterste datum tekenen"))),
     Sheet("Digitaal aanbod", "digitale_aanbiedingen", (
         ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("kvk_nummer", "KvK-nummer"), ("plaats", "Plaats"),
         ("contract_ingangsdatum", "Ingangsdatum contract"), ("contract_einddatum", "Einddatum contract"),
-        ("online_maatwerk", "Online maatwerk"), ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"))),
+        ("uiterste_tekendatum", "Uiterste datum tekenen"), ("online_maatwerk", "Online maatwerk"), ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"))),
     Sheet("Individuele beoordeling", "case_reviews", (
         ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("plaats", "Plaats"), ("reasons", "Redenen"),
         ("review_details", "Toelichting"), ("segment", "Segment"), ("omzet_totaal", "Omzet referentiejaar (EUR)"),

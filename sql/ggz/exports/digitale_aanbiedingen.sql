@@ -2,6 +2,7 @@
 -- the policy file (2021-01-01 to 2021-12-31), for the digital contract through VECOZO; with online
 -- maatwerk and waiting-time talks for the buyer. Contract ggz-2021 6. Policy: Inkoopsystematiek >
 -- GGZ-instellingen met digitale contractering.
+-- uiterste_tekendatum: the policy's signing_deadline (Tijdpad: uiterste datum tekenen 1 november).
 select
     decisions.instelling_agb,
     ondernemingen.naam,
@@ -9,9 +10,11 @@ select
     ondernemingen.plaats,
     decisions.contract_ingangsdatum,
     decisions.contract_einddatum,
+    parameters.signing_deadline as uiterste_tekendatum,
     decisions.online_maatwerk,
     decisions.wachttijd_gesprek
 from exports.decisions as decisions
+cross join (select signing_deadline from policy.parameters) as parameters
 left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = decisions.instelling_agb
 where decisions.outcome = 'DIGITAAL_AANBOD'
 order by decisions.instelling_agb

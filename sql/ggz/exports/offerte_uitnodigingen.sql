@@ -3,6 +3,7 @@
 -- revenue and patients per zorgtype, market share), production monitoring, online maatwerk and the
 -- waiting-time talks. Contract ggz-2021 6. Policy: Inkoopsystematiek > GGZ-instellingen met een
 -- offerteprocedure.
+-- uiterste_tekendatum: the policy's signing_deadline (Tijdpad: uiterste datum tekenen 1 november).
 select
     decisions.instelling_agb,
     ondernemingen.naam,
@@ -29,8 +30,10 @@ select
     decisions.online_maatwerk,
     decisions.wachttijd_gesprek,
     decisions.overeenkomst_ingangsdatum,
-    decisions.overeenkomst_einddatum
+    decisions.overeenkomst_einddatum,
+    parameters.signing_deadline as uiterste_tekendatum
 from exports.decisions as decisions
+cross join (select signing_deadline from policy.parameters) as parameters
 left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = decisions.instelling_agb
 where decisions.outcome = 'OFFERTE_UITNODIGING'
 order by decisions.instelling_agb
