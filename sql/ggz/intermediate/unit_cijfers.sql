@@ -11,21 +11,9 @@ figures as (
     select
         units.praktijk_agb,
         units.discipline,
-        coalesce(cijfers.omzet_bggz, 0) as omzet_bggz,
-        coalesce(cijfers.omzet_sggz, 0) as omzet_sggz,
-        coalesce(cijfers.omzet_lggz, 0) as omzet_lggz,
-        coalesce(cijfers.omzet_totaal, 0) as omzet_totaal,
-        coalesce(cijfers.patienten_bggz, 0) as patienten_bggz,
-        coalesce(cijfers.patienten_sggz, 0) as patienten_sggz,
-        coalesce(cijfers.patienten_lggz, 0) as patienten_lggz,
-        coalesce(cijfers.patienten_totaal, 0) as patienten_totaal,
-        coalesce(cijfers.kostenintensieve_patienten, 0) as kostenintensieve_patienten,
-        coalesce(cijfers.omzet_sggz_kostenintensief, 0) as omzet_sggz_kostenintensief,
-        coalesce(cijfers.omzet_sggz_excl, 0) as omzet_sggz_excl,
-        coalesce(cijfers.patienten_sggz_excl, 0) as patienten_sggz_excl,
-        coalesce(cijfers.voorgesteld_omzetplafond, 0) as voorgesteld_omzetplafond,
-        cijfers.max_omzet_per_patient,
-        coalesce(cijfers.marktaandeel, 0) as marktaandeel
+        -- a unit without claims has zero revenue and patients; only the maximum per patient stays null
+        coalesce(columns(cijfers.* exclude (instelling_agb, max_omzet_per_patient)), 0),
+        cijfers.max_omzet_per_patient
     from intermediate.units as units
     left join intermediate.referentiejaar_cijfers as cijfers on cijfers.instelling_agb = units.praktijk_agb
 )

@@ -1,4 +1,5 @@
--- The outcome of each unit: the decision table of contract section 6.
+-- The outcome of each unit: the decision table of contract section 6. The reasons are written
+-- from it by sql/common/decisions/unit_outcomes.sql (GEEN_ACTIE: geen_actie_reden below).
 -- Policy: Inkoopsystematiek (proactief benaderen bij overeenkomst en declaraties in 2023),
 -- Nieuwe zorgaanbieder (zorgplicht, aanvragen tot 1 oktober 2023).
 --
@@ -55,13 +56,10 @@ select
     outcomes.praktijk_agb,
     outcomes.discipline,
     outcomes.outcome,
-    case outcomes.outcome
-        when 'NIET_AANBIEDEN' then outcomes.failed_rules
-        when 'INDIVIDUELE_BEOORDELING' then list_sort(list_concat(outcomes.review_codes, outcomes.failed_rules))
-        when 'GEEN_ACTIE' then [case when outcomes.prior_contract then 'GEEN_DECLARATIES_VORIG_JAAR'
-                                     else 'GEEN_OVEREENKOMST_GEEN_AANVRAAG' end]
-        else []
-    end as reasons,
+    outcomes.failed_rules,
+    outcomes.review_codes,
+    case when outcomes.prior_contract then 'GEEN_DECLARATIES_VORIG_JAAR'
+         else 'GEEN_OVEREENKOMST_GEEN_AANVRAAG' end as geen_actie_reden,
     outcomes.prior_contract,
     outcomes.declared_prior_year,
     outcomes.aanvraagdatum,

@@ -1,5 +1,6 @@
 -- The outcome of each GGZ unit: the decision table of contract ggz-2021 section 5, checked in
--- order, the first that holds decides. Policy: Voorwaarden voor een contract; Inkoopsystematiek.
+-- order, the first that holds decides; sql/common/decisions/unit_outcomes.sql writes the reasons.
+-- Policy: Voorwaarden voor een contract; Inkoopsystematiek.
 --
 -- | # | case                                                              | outcome                 |
 -- | 1 | no contract overlapping 2020 or later, and no application        | GEEN_ACTIE              |
@@ -55,12 +56,9 @@ select
     outcomes.praktijk_agb,
     outcomes.discipline,
     outcomes.outcome,
-    case outcomes.outcome
-        when 'NIET_AANBIEDEN' then outcomes.failed_rules
-        when 'INDIVIDUELE_BEOORDELING' then list_sort(list_concat(outcomes.review_codes, outcomes.failed_rules))
-        when 'GEEN_ACTIE' then ['GEEN_OVEREENKOMST_GEEN_AANVRAAG']
-        else []
-    end as reasons,
+    outcomes.failed_rules,
+    outcomes.review_codes,
+    'GEEN_OVEREENKOMST_GEEN_AANVRAAG' as geen_actie_reden,
     outcomes.segment,
     outcomes.segment_redenen,
     cijfers.* exclude (praktijk_agb, discipline),
