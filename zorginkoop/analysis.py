@@ -117,7 +117,8 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
     domain = policy.domain
     key, split = domain.unit_columns
     width = {"pc2": 2, "pc4": 4}[region]
-    offers = "('" + "', '".join(domain.offer_outcomes) + "')"
+    # offered: an offer goes out or a running contract continues (eindbesluit, contract cycle 2)
+    offers = "('AANBIEDEN', 'LOPENDE_OVEREENKOMST')"
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "whatif.duckdb"
         shutil.copyfile(database, copy)
@@ -141,8 +142,8 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
                 insured as ({insured_sql}),
                 counts as (
                     select places.region,
-                        count(distinct b."{key}") filter (where b.outcome in {offers}) as offered_before,
-                        count(distinct a."{key}") filter (where a.outcome in {offers}) as offered_after
+                        count(distinct b."{key}") filter (where b.eindbesluit in {offers}) as offered_before,
+                        count(distinct a."{key}") filter (where a.eindbesluit in {offers}) as offered_after
                     from before as b
                     join exports.decisions as a using ("{key}", "{split}")
                     join places using ("{key}")

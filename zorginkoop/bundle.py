@@ -26,6 +26,12 @@ class InputFile:
     key: tuple[str, ...]
     description: str
     suite_path: Path
+    # Share of the file's rows that may fail their checks before the run refuses the file; None:
+    # the policy's quarantine_tolerance. A file of hand-made decisions (reviews) never stops the run.
+    quarantine_tolerance: float | None = None
+    # Whether a quarantined row sends the units it names to review (INVOER_VOLLEDIG). Not for
+    # reviews and acceptances: they are about the decision, not the data it is made on.
+    sends_units_to_review: bool = True
 
     @property
     def loaded_columns(self) -> tuple[str, ...]:
@@ -67,5 +73,7 @@ def input_files(domain: Domain) -> list[InputFile]:
             private_columns=tuple(meta.get("private_columns", [])), pseudonymize=dict(meta.get("pseudonymize", {})),
             key=tuple(meta.get("key", [])),
             description=meta.get("description", ""), suite_path=suite_path,
+            quarantine_tolerance=meta.get("quarantine_tolerance"),
+            sends_units_to_review=bool(meta.get("sends_units_to_review", True)),
         ))
     return files

@@ -51,7 +51,8 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
     when an expectation fails on the validated rows. Returns the reports with their counts.
     """
     specs = input_files(policy.domain)
-    tolerance = policy.parameters.quarantine_tolerance
+    tolerances = {spec.table: policy.parameters.quarantine_tolerance if spec.quarantine_tolerance is None
+                  else spec.quarantine_tolerance for spec in specs}
     with connect(db_path) as con:
         errors = [e for spec in specs for e in refuse_foreign_formats(con, spec)]
         if errors:
@@ -63,6 +64,7 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
                 report.rows_deduplicated = result.rows_deduplicated
                 report.rows_quarantined += result.rows_quarantined
                 report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
+            tolerance = tolerances[report.table]
             if report.rows_quarantined > tolerance * report.rows_read:
                 errors.append(BadInputError(
                     report.path, f"{report.rows_quarantined} of {report.rows_read} rows "

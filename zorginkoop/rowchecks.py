@@ -195,6 +195,8 @@ def record_codes(con: duckdb.DuckDBPyConnection, spec: InputFile, source: str, w
     """Remember which AGB, BIG and KP codes a quarantined row names, so the rules can send the
     units it is about to review instead of deciding them on incomplete data."""
     create_codes_table(con)
+    if not spec.sends_units_to_review:
+        return
     columns = [c for c in spec.loaded_columns if any(k in c for k in CODE_COLUMNS)]
     for column in columns:
         # An AGB code that lost its leading zeros is also traced with them restored: only to find

@@ -9,7 +9,9 @@ lives once in sql/common/ and expectations/common/; a domain file of the same na
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..paths import EXPECTATIONS_DIR, SQL_DIR
+from ..paths import EXPECTATIONS_DIR, SEEDS_DIR, SQL_DIR
 
 COMMON = "common"
 
@@ -25,6 +27,27 @@ COMMON = "common"
 class Strict(BaseModel):
     """A part of a policy file: unknown keys are refused, so a typo never goes unnoticed."""
     model_config = ConfigDict(extra="forbid")
+
+
+class CycleParameters(Strict):
+    """Parameters of the procurement cycle both policies share (contract cycle.md): the peildatum, the
+    application window, how old a compliance check may be, and the signing and publication dates."""
+    peildatum: dt.date
+    contract_start: dt.date
+    application_window_start: dt.date
+    compliance_max_age_months: int = Field(ge=0)
+    signing_deadline: dt.date
+    publication_date: dt.date
+    # Share of an input file's rows that may be quarantined before the run refuses the file.
+    quarantine_tolerance: float = Field(default=0.01, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _cycle_dates_ordered(self):
+        if self.application_window_start > self.peildatum:
+            raise ValueError("application_window_start must not lie after the peildatum")
+        if self.signing_deadline >= self.contract_start:
+            raise ValueError("signing_deadline must lie before contract_start")
+        return self
 
 
 class ComplianceCheck(Strict):
@@ -75,8 +98,6 @@ class Domain:
     unit_columns: tuple[str, str]
     # The column the outcome table is split by (discipline, segment, ...).
     summary_column: str
-    outcomes: tuple[tuple[str, str], ...]  # (outcome, colour) in the order people read them
-    offer_outcomes: tuple[str, ...]        # outcomes that mean the provider gets a contract offer
     sheets: tuple[Sheet, ...]
     report_worklists: tuple[str, ...]      # sheet titles shown as tables in report.html
     sample_input: str                      # the committed sample bundle
@@ -112,6 +133,12 @@ class Domain:
         return [suites[name] for name in sorted(suites)]
 
     @property
+    def outcomes(self) -> tuple[tuple[str, str], ...]:
+        """(outcome, colour) in the order people read them, from seeds/<domain>/outcomes.csv: the
+        vocabulary the SQL reads too (seeds.outcomes, with each outcome's eindbesluit)."""
+        return _outcomes(self.name)
+
+    @property
     def outcome_order(self) -> list[str]:
         return [o for o, _ in self.outcomes]
 
@@ -124,6 +151,13 @@ class Domain:
             raise NotImplementedError(f"domain {self.name} has no such function")
         module, function = target.split(":")
         return getattr(importlib.import_module(module), function)(*args)
+
+
+@functools.cache
+def _outcomes(domain_name: str) -> tuple[tuple[str, str], ...]:
+    with (SEEDS_DIR / domain_name / "outcomes.csv").open(encoding="utf-8", newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["volgorde"]))
+    return tuple((r["outcome"], r["kleur"]) for r in rows)
 
 
 def domains() -> dict[str, Domain]:

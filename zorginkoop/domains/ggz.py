@@ -7,15 +7,13 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict
 from . import ContractTerm as BaseContractTerm
 
 
-class Parameters(Strict):
+class Parameters(CycleParameters):
     contract_year: int
     reference_year: int
-    peildatum: dt.date
-    contract_start: dt.date
     ggz_zorgsoorten: list[str] = Field(min_length=1)
     offerte_min_omzet: float = Field(ge=0)
     offerte_min_clienten: int = Field(ge=0)
@@ -26,10 +24,6 @@ class Parameters(Strict):
     treeknorm_aanmelding_weken: float = Field(gt=0)
     treeknorm_behandeling_weken: float = Field(gt=0)
     wachttijd_diagnosegroepen: list[str]
-    publication_date: dt.date
-    signing_deadline: dt.date
-    # Share of an input file's rows that may be quarantined before the run refuses the file.
-    quarantine_tolerance: float = Field(default=0.01, ge=0, le=1)
 
     @field_validator("ggz_zorgsoorten")
     @classmethod
@@ -74,8 +68,6 @@ class GgzPolicy(Strict):
         return self
 
 
-OUTCOMES = (("OFFERTE_UITNODIGING", "#1565c0"), ("LOPENDE_OVEREENKOMST", "#2e7d32"), ("DIGITAAL_AANBOD", "#66bb6a"),
-            ("INDIVIDUELE_BEOORDELING", "#ffa726"), ("NIET_AANBIEDEN", "#e53935"), ("GEEN_ACTIE", "#9e9e9e"))
 
 _FIGURES = (("omzet_totaal", "Omzet referentiejaar (EUR)"), ("patienten_totaal", "Unieke patiënten"),
             ("marktaandeel", "Marktaandeel"), ("omzet_bggz", "Omzet BGGZ"), ("omzet_sggz", "Omzet SGGZ"),
@@ -150,7 +142,6 @@ def charts(con, out_dir, policy) -> list:
 DOMAIN = Domain(
     name="ggz", policy_model=GgzPolicy,
     unit_columns=("instelling_agb", "discipline"), summary_column="segment",
-    outcomes=OUTCOMES, offer_outcomes=("OFFERTE_UITNODIGING", "LOPENDE_OVEREENKOMST", "DIGITAAL_AANBOD"),
     sheets=SHEETS, report_worklists=("Offerte-uitnodigingen", "Individuele beoordeling"),
     sample_input="data/sample-ggz",
     charts="zorginkoop.domains.ggz:charts",

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict
 from . import ContractTerm as BaseContractTerm
 
 Discipline = Literal[
@@ -16,18 +16,14 @@ Discipline = Literal[
 ]
 
 
-class Parameters(Strict):
+class Parameters(CycleParameters):
     contract_year: int
     prior_year: int
     bi_year: int
     bi_threshold: float = Field(gt=0)
     small_practice_patients: int = Field(ge=0)
-    peildatum: dt.date
     application_deadline: dt.date
-    publication_date: dt.date
-    contract_start: dt.date
-    # Share of an input file's rows that may be quarantined before the run refuses the file.
-    quarantine_tolerance: float = Field(default=0.01, ge=0, le=1)
+    big_beroep: str = Field(min_length=1)  # the BIG profession BIG_GEREGISTREERD asks for
 
     @model_validator(mode="after")
     def _years_consistent(self):
@@ -35,6 +31,8 @@ class Parameters(Strict):
             raise ValueError("prior_year must be contract_year - 1")
         if self.contract_start.year != self.contract_year:
             raise ValueError("contract_start must fall in contract_year")
+        if self.application_window_start >= self.application_deadline:
+            raise ValueError("application_window_start must lie before application_deadline")
         return self
 
 
@@ -71,10 +69,6 @@ class ParamediePolicy(Strict):
         return terms
 
 
-OUTCOMES = (("PROACTIEF_AANBOD", "#2e7d32"), ("AANBOD_OP_AANVRAAG", "#66bb6a"), ("ZORGPLICHTTOETS", "#29b6f6"),
-            ("INDIVIDUELE_BEOORDELING", "#ffa726"), ("NIET_AANBIEDEN", "#e53935"), ("AANVRAAG_TE_LAAT", "#8d6e63"),
-            ("GEEN_ACTIE", "#9e9e9e"))
-NO_OFFER = ("NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE")
 _OFFER_COLUMNS = (("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"),
                   ("kvk_nummer", "KvK-nummer"), ("contract_ingangsdatum", "Ingangsdatum contract"),
                   ("contract_einddatum", "Einddatum contract"))
@@ -95,7 +89,7 @@ SHEETS = (
         ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("outcome", "Uitkomst"), ("reasons", "Redenen"),
         ("prior_contract", "Overeenkomst vorig jaar"), ("declared_prior_year", "Gedeclareerd vorig jaar"),
         ("aanvraagdatum", "Aanvraagdatum"), ("bi", "Behandelindex")),
-        where="outcome in ('" + "', '".join(NO_OFFER) + "')"),
+        where="eindbesluit = 'NIET_AANBIEDEN'"),  # also the units a reviewer decided not to offer
     Sheet("Zorgzoeker", "zorgzoeker", (
         ("vestiging_agb", "AGB-code vestiging"), ("praktijk_agb", "AGB-code praktijk"), ("naam", "Naam"),
         ("postcode", "Postcode"), ("plaats", "Plaats"), ("discipline", "Discipline"), ("gecontracteerd", "Gecontracteerd"),
@@ -130,7 +124,6 @@ def charts(con, out_dir, policy) -> list:
 DOMAIN = Domain(
     name="paramedie", policy_model=ParamediePolicy,
     unit_columns=("praktijk_agb", "discipline"), summary_column="discipline",
-    outcomes=OUTCOMES, offer_outcomes=("PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG"),
     sheets=SHEETS, report_worklists=("Individuele beoordeling", "Zorgplichttoets"),
     sample_input="data/sample",
     charts="zorginkoop.domains.paramedie:charts",

@@ -61,6 +61,8 @@ select
     'GEEN_OVEREENKOMST_GEEN_AANVRAAG' as geen_actie_reden,
     outcomes.segment,
     outcomes.segment_redenen,
+    -- the offer list an offer to this unit goes on (also after review, contract cycle 2): by segment
+    case when outcomes.segment = 'offerte' then 'offerte_uitnodigingen' else 'digitale_aanbiedingen' end as aanbodlijst,
     cijfers.* exclude (praktijk_agb, discipline),
     online.online_beoordeeld,
     online.online_maatwerk,

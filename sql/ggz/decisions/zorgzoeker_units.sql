@@ -1,14 +1,18 @@
 -- Per GGZ unit what the zorgzoeker says (sql/common/exports/zorgzoeker.sql adds the vestigingen).
 -- Voorlopig: contracted when the outcome is LOPENDE_OVEREENKOMST (a contract covers the year) or
--- DIGITAAL_AANBOD (the digital contract goes out); an OFFERTE_UITNODIGING is not shown as
--- contracted until it is accepted. When acceptances are given: contracted when accepted (status
--- definitief). Contract ggz-2021 6. Policy: Tijdpad (publicatie gecontracteerde zorg 12 november).
+-- DIGITAAL_AANBOD (the digital contract goes out); an OFFERTE_UITNODIGING, and an offer made after
+-- review, is not shown as contracted until it is accepted. When acceptances are given (status
+-- definitief): contracted when an acceptance counts (decisions.acceptance_rows: an offer, accepted on
+-- or before the signing deadline), and LOPENDE_OVEREENKOMST without one. Contract ggz-2021 6 and
+-- cycle 3. Policy: Tijdpad (publicatie gecontracteerde zorg 12 november).
 with acceptances_given as (
     select count(*) > 0 as given from staged.acceptances
 ),
 
 accepted as (
-    select distinct praktijk_agb, discipline from staged.acceptances
+    select distinct praktijk_agb, discipline
+    from decisions.acceptance_rows
+    where quarantine_reason is null
 )
 
 select
@@ -16,15 +20,21 @@ select
     outcomes.discipline,
     'GGZ' as aanbod,
     case
+        when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then true
         when acceptances_given.given then accepted.praktijk_agb is not null
-        else outcomes.outcome in ('LOPENDE_OVEREENKOMST', 'DIGITAAL_AANBOD')
+        else outcomes.outcome = 'DIGITAAL_AANBOD'
     end as gecontracteerd,
+    terms.ingangsdatum as contract_ingangsdatum,
+    terms.einddatum as contract_einddatum,
     case
-        when not acceptances_given.given and outcomes.outcome = 'OFFERTE_UITNODIGING'
+        when not acceptances_given.given and outcomes.eindbesluit = 'AANBIEDEN' and outcomes.aanbodlijst = 'offerte_uitnodigingen'
             then 'Nog niet gecontracteerd: de offerteprocedure loopt.'
+        when not acceptances_given.given and outcomes.na_beoordeling
+            then 'Nog niet gecontracteerd: het contractaanbod staat open.'
         else 'Niet gecontracteerd. De zorg wordt vergoed conform de polisvoorwaarden.'
     end as toelichting_niet_gecontracteerd,
     case when acceptances_given.given then 'definitief' else 'voorlopig' end as status
 from decisions.unit_outcomes as outcomes
 cross join acceptances_given
 left join accepted using (praktijk_agb, discipline)
+left join policy.contract_terms as terms using (discipline)

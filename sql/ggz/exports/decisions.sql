@@ -1,6 +1,7 @@
 -- decisions.parquet: one row per GGZ unit with its outcome, reasons, segment, the reference-year
 -- figures of contract section 4, online_maatwerk and wachttijd_gesprek, and the contract situation
--- that decided it. Types are fixed here for BI tools. Contract ggz-2021 6.
+-- that decided it, and the reviewer's decision with the eindbesluit (contract cycle 2). Types are fixed
+-- here for BI tools. Contract ggz-2021 6.
 select
     praktijk_agb as instelling_agb,
     discipline,
@@ -35,6 +36,11 @@ select
     overeenkomst_einddatum,
     aanvraagdatum,
     contract_ingangsdatum,
-    contract_einddatum
+    contract_einddatum,
+    besluit,
+    motivering,
+    beoordelaar,
+    beoordeeld_op,
+    eindbesluit
 from decisions.unit_outcomes
 order by instelling_agb, discipline

@@ -1,4 +1,5 @@
--- offerte_uitnodigingen.parquet: the OFFERTE_UITNODIGING institutions, with naam and every figure the
+-- offerte_uitnodigingen.parquet: the OFFERTE_UITNODIGING institutions (and, na_beoordeling, institutions of
+-- segment offerte offered after review, contract cycle 2), with naam and every figure the
 -- negotiation starts from (ceiling and maximum per unique patient without cost-intensive patients,
 -- revenue and patients per zorgtype, market share), production monitoring, online maatwerk and the
 -- waiting-time talks. Contract ggz-2021 6. Policy: Inkoopsystematiek > GGZ-instellingen met een
@@ -31,9 +32,11 @@ select
     decisions.wachttijd_gesprek,
     decisions.overeenkomst_ingangsdatum,
     decisions.overeenkomst_einddatum,
-    parameters.signing_deadline as uiterste_tekendatum
+    parameters.signing_deadline as uiterste_tekendatum,
+    outcomes.na_beoordeling
 from exports.decisions as decisions
 cross join (select signing_deadline from policy.parameters) as parameters
 left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = decisions.instelling_agb
-where decisions.outcome = 'OFFERTE_UITNODIGING'
+join decisions.unit_outcomes as outcomes on outcomes.praktijk_agb = decisions.instelling_agb
+where outcomes.eindbesluit = 'AANBIEDEN' and outcomes.aanbodlijst = 'offerte_uitnodigingen'
 order by decisions.instelling_agb

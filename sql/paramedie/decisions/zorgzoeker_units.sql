@@ -1,18 +1,18 @@
--- Per unit what the zorgzoeker says (sql/common/exports/zorgzoeker.sql adds the vestigingen):
--- contracted when the outcome is PROACTIEF_AANBOD (status voorlopig), or, when acceptances are
--- given, when the unit has an acceptance (status definitief; an instelling's acceptance counts for
--- its single unit). Policy: Inkoopsystematiek ("in de zorgzoeker ... getoond als
--- niet-gecontracteerde zorgaanbieder en ... vergoed conform de polisvoorwaarden"). Contract 7.
+-- Per unit what the zorgzoeker says (sql/common/exports/zorgzoeker.sql adds the vestigingen).
+-- Voorlopig (no acceptances given): contracted when the outcome is PROACTIEF_AANBOD. Definitief
+-- (acceptances given): contracted when an acceptance counts (decisions.acceptance_rows: an offer,
+-- accepted on or before the signing deadline). A unit with a running contract (LOPENDE_OVEREENKOMST)
+-- is contracted in both, without an acceptance; an offer made after review only once accepted.
+-- Policy: Inkoopsystematiek ("in de zorgzoeker ... getoond als niet-gecontracteerde zorgaanbieder en
+-- ... vergoed conform de polisvoorwaarden"). Contract 7 and cycle 3.
 with acceptances_given as (
     select count(*) > 0 as given from staged.acceptances
 ),
 
 accepted as (
-    select distinct
-        acceptances.praktijk_agb,
-        case when ondernemingen.is_instelling then 'instelling' else acceptances.discipline end as discipline
-    from staged.acceptances as acceptances
-    left join intermediate.ondernemingen_units as ondernemingen using (praktijk_agb)
+    select distinct praktijk_agb, discipline
+    from decisions.acceptance_rows
+    where quarantine_reason is null
 )
 
 select
@@ -20,11 +20,15 @@ select
     outcomes.discipline,
     outcomes.discipline as aanbod,
     case
+        when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then true
         when acceptances_given.given then accepted.praktijk_agb is not null
         else outcomes.outcome = 'PROACTIEF_AANBOD'
     end as gecontracteerd,
+    coalesce(outcomes.contract_ingangsdatum, terms.ingangsdatum) as contract_ingangsdatum,
+    coalesce(outcomes.contract_einddatum, terms.einddatum) as contract_einddatum,
     'Niet gecontracteerd. De zorg wordt vergoed conform de polisvoorwaarden.' as toelichting_niet_gecontracteerd,
     case when acceptances_given.given then 'definitief' else 'voorlopig' end as status
 from decisions.unit_outcomes as outcomes
 cross join acceptances_given
 left join accepted using (praktijk_agb, discipline)
+left join policy.contract_terms as terms using (discipline)

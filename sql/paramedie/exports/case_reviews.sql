@@ -1,15 +1,8 @@
 -- case_reviews.parquet: the INDIVIDUELE_BEOORDELING worklist, with what a reviewer needs: the
 -- review codes, the detail of each rule under review, the BI and patient count, and the
 -- practice's address and size. Policy: Fysiotherapie specifiek (individuele beoordeling:
--- dekkingsgraad in de regio, geleverde zorg, toegevoegde waarde). Contract 7.
-with review_details as (
-    select praktijk_agb, discipline,
-        list(rule || ': ' || detail order by rule) as review_details
-    from decisions.rule_results
-    where result = 'review'
-    group by praktijk_agb, discipline
-)
-
+-- dekkingsgraad in de regio, geleverde zorg, toegevoegde waarde). Contract 7. Every unit under
+-- review stays on it, with the reviewer's decision (empty while open; contract cycle 2).
 select
     profiles.praktijk_agb,
     profiles.discipline,
@@ -24,8 +17,13 @@ select
     profiles.aanvraagdatum,
     cast(profiles.bi as double) as bi,
     cast(profiles.aantal_patienten as integer) as aantal_patienten,
-    cast(profiles.aantal_zorgverleners as integer) as aantal_zorgverleners
+    cast(profiles.aantal_zorgverleners as integer) as aantal_zorgverleners,
+    profiles.besluit,
+    profiles.motivering,
+    profiles.beoordelaar,
+    profiles.beoordeeld_op,
+    profiles.eindbesluit
 from decisions.unit_profiles as profiles
-left join review_details using (praktijk_agb, discipline)
+left join decisions.review_details as review_details using (praktijk_agb, discipline)
 where profiles.outcome = 'INDIVIDUELE_BEOORDELING'
 order by profiles.praktijk_agb, profiles.discipline

@@ -1,4 +1,5 @@
--- decisions.parquet: one row per unit with its outcome and reasons. Contract 7.
+-- decisions.parquet: one row per unit with its outcome and reasons (contract 7), and the reviewer's
+-- decision with the eindbesluit that follows from it (contract cycle 2).
 select
     praktijk_agb,
     discipline,
@@ -10,6 +11,11 @@ select
     cast(bi as double) as bi,
     cast(aantal_patienten as integer) as aantal_patienten,
     contract_ingangsdatum,
-    contract_einddatum
+    contract_einddatum,
+    besluit,
+    motivering,
+    beoordelaar,
+    beoordeeld_op,
+    eindbesluit
 from decisions.unit_outcomes
 order by praktijk_agb, discipline

@@ -1,6 +1,8 @@
--- requested_offers.parquet: the AANBOD_OP_AANVRAAG units (prior contract, no prior-year claims,
--- applied on time, all checks pass). Contract 6 and 7.
-select praktijk_agb, discipline, naam, kvk_nummer, contract_ingangsdatum, contract_einddatum
+-- requested_offers.parquet: the units offered a contract because they applied: AANBOD_OP_AANVRAAG
+-- (prior contract, no prior-year claims, applied on time, all checks pass), and units under review
+-- with besluit AANBIEDEN that came by application (ZORGPLICHTTOETS, or INDIVIDUELE_BEOORDELING without
+-- a prior contract and declarations; na_beoordeling). Contract 6 and 7, cycle 2.
+select praktijk_agb, discipline, naam, kvk_nummer, contract_ingangsdatum, contract_einddatum, na_beoordeling
 from decisions.unit_profiles
-where outcome = 'AANBOD_OP_AANVRAAG'
+where eindbesluit = 'AANBIEDEN' and aanbodlijst = 'requested_offers'
 order by praktijk_agb, discipline

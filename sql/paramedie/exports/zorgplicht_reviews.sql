@@ -2,10 +2,12 @@
 -- condition; contracted only when needed for the zorgplicht). Gives the reviewer the coverage
 -- in the practice's postcode area: offered practices of the same discipline there and, when
 -- regions/insured_pc4.csv is given, the insured people living there. Policy: Nieuwe zorgaanbieder.
+-- Offered: every unit with an offer or a running contract (eindbesluit). Every unit under this review
+-- stays on the list, with the reviewer's decision (empty while open; contract cycle 2).
 with offered_per_pc4 as (
     select pc4, discipline, count(*) as aangeboden_praktijken_pc4
     from decisions.unit_profiles
-    where outcome in ('PROACTIEF_AANBOD', 'AANBOD_OP_AANVRAAG') and pc4 is not null
+    where eindbesluit in ('AANBIEDEN', 'LOPENDE_OVEREENKOMST') and pc4 is not null
     group by pc4, discipline
 )
 
@@ -22,7 +24,12 @@ select
     profiles.aanvraagdatum,
     cast(profiles.aantal_zorgverleners as integer) as aantal_zorgverleners,
     cast(coalesce(offered.aangeboden_praktijken_pc4, 0) as integer) as aangeboden_praktijken_pc4,
-    cast(insured.aantal_verzekerden as integer) as aantal_verzekerden_pc4
+    cast(insured.aantal_verzekerden as integer) as aantal_verzekerden_pc4,
+    profiles.besluit,
+    profiles.motivering,
+    profiles.beoordelaar,
+    profiles.beoordeeld_op,
+    profiles.eindbesluit
 from decisions.unit_profiles as profiles
 left join offered_per_pc4 as offered using (pc4, discipline)
 left join staged.insured_pc4 as insured using (pc4)

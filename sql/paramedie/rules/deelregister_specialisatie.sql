@@ -2,13 +2,14 @@
 -- Policy: Overige verstrekkingen specifiek ("Een gespecialiseerde zorgverlener staat eveneens
 -- geregistreerd in het deelregister voor deze specialisatie"). Pass when every active caregiver
 -- with a specialist kwalificatie of the unit's discipline (policy.specialist_kwalificaties) has
--- a deelregister row for that kwalificatie valid on the peildatum.
+-- a deelregister row for that kwalificatie valid on the peildatum, of the caregiver's own profession
+-- (beroep = the discipline, contract cycle 1.2).
 with parameters as (
     select peildatum from policy.parameters
 ),
 
 deelregister_on_peildatum as (
-    select distinct register.kp_nummer, register.kwalificatie
+    select distinct register.kp_nummer, register.kwalificatie, lower(trim(register.beroep)) as beroep
     from staged.kwaliteitsregister_paramedici as register
     cross join parameters
     where register.register = 'deelregister'
@@ -27,7 +28,10 @@ specialists as (
         deelregister.kp_nummer is not null as registered
     from caregiver_kwalificaties
     join policy.specialist_kwalificaties as specialist using (discipline, kwalificatie)
-    left join deelregister_on_peildatum as deelregister using (kp_nummer, kwalificatie)
+    left join deelregister_on_peildatum as deelregister
+        on deelregister.kp_nummer = caregiver_kwalificaties.kp_nummer
+        and deelregister.kwalificatie = caregiver_kwalificaties.kwalificatie
+        and deelregister.beroep = caregiver_kwalificaties.discipline
 ),
 
 units as (

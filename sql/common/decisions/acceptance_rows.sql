@@ -1,0 +1,37 @@
+-- Every acceptance row judged against the selection (contract cycle 3): it counts only for a unit
+-- whose eindbesluit is AANBIEDEN, accepted on or before the policy's signing_deadline. Every other
+-- row (unknown unit, no offer, a running contract, accepted late) gets a quarantine reason and
+-- never makes a unit gecontracteerd.
+with parameters as (
+    select signing_deadline from policy.parameters
+),
+
+judged as (
+    select
+        acceptances.*,
+        outcomes.outcome,
+        outcomes.eindbesluit,
+        parameters.signing_deadline
+    from intermediate.unit_acceptances as acceptances
+    cross join parameters
+    left join decisions.unit_outcomes as outcomes using (praktijk_agb, discipline)
+)
+
+select
+    praktijk_agb,
+    discipline,
+    geaccepteerd_op,
+    _file,
+    _line,
+    case
+        when outcome is null then
+            format('({}, {}) is geen eenheid van deze selectie: er is geen aanbod om te accepteren', praktijk_agb, discipline)
+        when eindbesluit = 'LOPENDE_OVEREENKOMST' then
+            'de eenheid heeft een lopende overeenkomst die het contractjaar dekt: er is geen nieuw aanbod om te accepteren'
+        when eindbesluit <> 'AANBIEDEN' then
+            format('geen aanbod voor deze eenheid (uitkomst {}, eindbesluit {}): een acceptatie telt alleen voor een aanbod',
+                outcome, eindbesluit)
+        when geaccepteerd_op > signing_deadline then
+            format('geaccepteerd op {}, na de uiterste tekendatum {}', geaccepteerd_op, signing_deadline)
+    end as quarantine_reason
+from judged

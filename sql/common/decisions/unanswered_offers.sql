@@ -1,0 +1,24 @@
+-- Every unit with eindbesluit AANBIEDEN without an acceptance that counts (contract cycle 3): who
+-- still has to sign, on which list the offer went out, and by when.
+with parameters as (
+    select signing_deadline from policy.parameters
+),
+
+accepted as (
+    select distinct praktijk_agb, discipline
+    from decisions.acceptance_rows
+    where quarantine_reason is null
+)
+
+select
+    outcomes.praktijk_agb,
+    outcomes.discipline,
+    ondernemingen.naam,
+    outcomes.aanbodlijst,
+    outcomes.na_beoordeling,
+    parameters.signing_deadline as uiterste_tekendatum
+from decisions.unit_outcomes as outcomes
+cross join parameters
+left join accepted using (praktijk_agb, discipline)
+left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = outcomes.praktijk_agb
+where outcomes.eindbesluit = 'AANBIEDEN' and accepted.praktijk_agb is null
