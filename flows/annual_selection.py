@@ -113,7 +113,9 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
         with progress.stage("Export: writing the outputs"):
             outputs = export(db_path, policy, staging)
         timings["export"] = time.perf_counter() - start
-        pipeline.write_manifest(staging, loaded, input_path, [FileReport(**r) for r in reports],
+        checked = pipeline.account_for_judged_rows(db_path, [FileReport(**r) for r in reports])
+        reports = [asdict(r) for r in checked]
+        pipeline.write_manifest(staging, loaded, input_path, checked,
                                 [SuiteResult(**s) for s in suites], outputs, timings)
         report(staging, policy)
         publish(staging, output_path)

@@ -16,11 +16,14 @@ from zorginkoop.publication import publish_zorgzoeker
 @task(name="publish-zorgzoeker", cache_policy=NO_CACHE)
 def build_zorgzoeker(run_dir: Path, acceptances: Path, policy_name: str, output_dir: Path) -> dict[str, int]:
     counts = publish_zorgzoeker(run_dir, acceptances, load_policy(policy_name), output_dir)
-    get_run_logger().info("zorgzoeker: %d rows, %d contracted, %d acceptances", counts["zorgzoeker.parquet"],
-                          counts["contracted"], counts["accepted"])
+    get_run_logger().info("zorgzoeker: %d rows, %d contracted, %d acceptances counted, %d quarantined, %d offers unanswered",
+                          counts["zorgzoeker.parquet"], counts["contracted"], counts["accepted"],
+                          counts["acceptances_quarantined"], counts["unanswered_offers.parquet"])
     create_markdown_artifact(key="zorgzoeker-publication",
                              markdown=f"Definitive zorgzoeker: {counts['zorgzoeker.parquet']} rows, "
-                                      f"{counts['contracted']} contracted, from {counts['accepted']} accepted contracts.")
+                                      f"{counts['contracted']} contracted, from {counts['accepted']} accepted contracts; "
+                                      f"{counts['acceptances_quarantined']} acceptance row(s) in quarantine, "
+                                      f"{counts['unanswered_offers.parquet']} offer(s) unanswered.")
     return counts
 
 

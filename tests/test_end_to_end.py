@@ -66,7 +66,8 @@ def test_named_units(sample_run):
     assert got[("90999910", "instelling")] == ("PROACTIEF_AANBOD", [])
     assert got[("04999911", "oefentherapie")] == ("PROACTIEF_AANBOD", [])
     assert got[("04999912", "fysiotherapie")] == ("NIET_AANBIEDEN", ["AGB_ACTIEF"])
-    assert got[("24999913", "dietetiek")] == ("GEEN_ACTIE", ["GEEN_DECLARATIES_VORIG_JAAR"])
+    # only credits in 2023, but its three-year contract 2023-2025 covers 2024 (contract cycle 1.4)
+    assert got[("24999913", "dietetiek")] == ("LOPENDE_OVEREENKOMST", [])
 
 
 def test_every_outcome_occurs_and_lists_match(sample_run):
@@ -74,7 +75,7 @@ def test_every_outcome_occurs_and_lists_match(sample_run):
     con = duckdb.connect()
     counts = dict(con.execute(f"select outcome, count(*) from '{out}/decisions.parquet' group by 1").fetchall())
     assert set(counts) == {"PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG", "ZORGPLICHTTOETS", "INDIVIDUELE_BEOORDELING",
-                           "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
+                           "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE", "LOPENDE_OVEREENKOMST"}
     for name, outcome in [("proactive_offers", "PROACTIEF_AANBOD"), ("requested_offers", "AANBOD_OP_AANVRAAG"),
                           ("case_reviews", "INDIVIDUELE_BEOORDELING"), ("zorgplicht_reviews", "ZORGPLICHTTOETS")]:
         assert pq.read_metadata(out / f"{name}.parquet").num_rows == counts[outcome], name
@@ -281,8 +282,13 @@ def test_publication_makes_the_zorgzoeker_definitief(prefect_server, sample_run,
     assert result.exit_code == 0, result.output
     rows = con.execute(f"select praktijk_agb, discipline, gecontracteerd, status, toelichting "
                        f"from '{tmp_path}/pub/zorgzoeker.parquet'").fetchall()
+    running = set(con.execute(f"select praktijk_agb, discipline from '{out}/decisions.parquet' "
+                              f"where outcome = 'LOPENDE_OVEREENKOMST'").fetchall())
     assert rows and {r[3] for r in rows} == {"definitief"}
-    assert {(r[0], r[1]) for r in rows if r[2]} == {u for u in accepted if (u[0], u[1]) in {(r[0], r[1]) for r in rows}}
+    shown = {(r[0], r[1]) for r in rows}
+    # gecontracteerd: the accepted offers, and the running contracts without an acceptance (contract cycle 3)
+    assert {(r[0], r[1]) for r in rows if r[2]} == {u for u in accepted | running if u in shown}
+    assert running & shown
     assert all("polisvoorwaarden" in r[4] for r in rows if not r[2])
     csv_rows = con.execute(f"select count(*) from read_csv('{tmp_path}/pub/zorgzoeker.csv')").fetchall()[0][0]
     assert csv_rows == len(rows)

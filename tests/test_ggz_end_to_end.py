@@ -136,7 +136,7 @@ def test_report_and_workbook_cover_the_ggz_run(ggz_run):
     assert 'id="chart-outcomes"' in page and 'id="chart-segmentatie"' in page and "Offerte-uitnodigingen" in page
     assert "Behandelindex" not in page  # nothing of the paramedical report leaks into a GGZ run
     book = load_workbook(out / "selectie.xlsx")
-    assert book.sheetnames == [s.title for s in SHEETS]
+    assert [s.title for s in book.worksheets if s.sheet_state == "visible"] == [s.title for s in SHEETS]
     offerte = book["Offerte-uitnodigingen"]
     assert [c.value for c in offerte[1]][:2] == ["AGB-code instelling", "Naam"]
     assert offerte.max_row - 1 == pq.read_metadata(out / "offerte_uitnodigingen.parquet").num_rows
@@ -182,7 +182,12 @@ def test_publication_of_a_ggz_run(ggz_run, tmp_path):
     assert result.exit_code == 0, result.output
     rows = duckdb.connect().execute(f"select distinct praktijk_agb, gecontracteerd, status from '{tmp_path}/pub/zorgzoeker.parquet' "
                                     f"where gecontracteerd").fetchall()
-    assert sorted(rows) == [("54999901", True, "definitief"), ("54999906", True, "definitief")]
+    running = {r[0] for r in duckdb.connect().execute(f"select instelling_agb from '{out}/decisions.parquet' "
+                                                      f"where outcome = 'LOPENDE_OVEREENKOMST'").fetchall()}
+    # the two accepted offers, and the running contracts without an acceptance (contract cycle 3)
+    shown = {r[0] for r in duckdb.connect().execute(f"select praktijk_agb from '{tmp_path}/pub/zorgzoeker.parquet'").fetchall()}
+    assert sorted(rows) == sorted((agb, True, "definitief") for agb in ({"54999901", "54999906"} | running) & shown)
+    assert "54999901" not in running and "54999906" not in running
 
 
 def test_bad_ggz_input_is_refused_with_file_column_and_examples(prefect_server, tmp_path):

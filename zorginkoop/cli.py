@@ -229,7 +229,10 @@ def publish_command(
     output: Annotated[Path | None, typer.Option("--output", help="Directory for the definitive zorgzoeker files (default: <run>-publicatie).")] = None,
     policy: RunPolicy = None,
 ) -> None:
-    """Write the definitive zorgzoeker.parquet and zorgzoeker.csv (status definitief), as the Prefect flow `publication`."""
+    """Write the definitive zorgzoeker (status definitief) and the offers still unanswered, as the Prefect flow `publication`.
+
+    An acceptance counts only for a unit offered a contract (eindbesluit AANBIEDEN), accepted on
+    or before the policy's signing_deadline; every other row goes to quarantine.parquet."""
     from .settings import apply_defaults
 
     apply_defaults(quiet=True)
@@ -244,6 +247,11 @@ def publish_command(
         raise typer.Exit(exc.exit_code)
     console.print(f"Zorgzoeker written to {output}: {counts['zorgzoeker.parquet']} rows, {counts['contracted']} contracted "
                   f"(status definitief), from {counts['accepted']} of {counts['acceptances_read']} acceptance rows.")
+    if counts["acceptances_quarantined"]:
+        console.print(f"{counts['acceptances_quarantined']} acceptance row(s) do not count (no offer, too late, unknown "
+                      f"unit): see {output}/quarantine.parquet.")
+    console.print(f"Offers without an acceptance that counts: {counts['unanswered_offers.parquet']} "
+                  f"({output}/unanswered_offers.parquet).")
 
 
 @app.command()
@@ -274,6 +282,46 @@ def generate(
     for path, rows in sorted(counts.items()):
         table.add_row(path, str(rows))
     console.print(table)
+
+
+reviews_app = typer.Typer(help="Reviewers' decisions on the units under review: selectie.xlsx -> reviews/beoordelingen.csv.",
+                          no_args_is_help=True)
+app.add_typer(reviews_app, name="reviews")
+
+
+@reviews_app.command("import")
+def reviews_import(
+    workbook: Annotated[Path, typer.Argument(help="selectie.xlsx of a run, with Besluit, Motivering, Beoordelaar and Beoordeeld op filled in on its review sheets.")],
+    input: Annotated[Path, typer.Option("--input", help="The input bundle the next run reads; the decisions go to reviews/beoordelingen.csv in it.")],
+) -> None:
+    """Take the decisions filled in on the workbook's review sheets into the bundle, for the next run.
+
+    Rows without a Besluit are left out; an existing beoordelingen.csv is merged (a row of the same
+    unit and date is replaced). Exit 2, nothing written, when the workbook is not one of the run's
+    or its review sheets or their headers were changed.
+    """
+    from .reviews import import_reviews
+
+    try:
+        result = import_reviews(workbook, input)
+    except BadInputError as exc:
+        err.print("[bold red]Decisions not imported, nothing written.[/]")
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code)
+    console.print(f"Read {result.rows_read} row(s) from the review sheets of {workbook} ({result.policy}): "
+                  f"{result.written} decision(s), {result.without_besluit} row(s) without Besluit left out.",
+                  markup=False, highlight=False)
+    if result.path is None:
+        console.print("No decision in the workbook; nothing written.")
+        return
+    console.print(f"Written: {result.path} ({result.replaced} earlier row(s) of the same unit and date replaced, "
+                  f"{result.kept} kept).", markup=False, highlight=False)
+    if result.warnings:
+        console.print(f"{len(result.warnings)} warning(s):")
+        for warning in result.warnings:
+            console.print(f"  - {warning}", markup=False, highlight=False)
+    console.print(f"Next: run the selection again to take the decisions in (zorginkoop run --policy "
+                  f"{result.policy or '<policy>'} --input {input}).", markup=False, highlight=False)
 
 
 if __name__ == "__main__":

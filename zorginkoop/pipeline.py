@@ -106,6 +106,33 @@ def export(db_path: Path, policy: Policy, out_dir: Path) -> dict[str, int]:
     return counts
 
 
+JUDGED_ROWS = ("decisions.review_rows", "decisions.acceptance_rows")
+
+
+def judged_quarantine(con) -> dict[str, int]:
+    """Rows of reviews and acceptances that loaded cleanly but that the selection cannot take (an
+    unknown unit, a unit not under review, no offer, too late): file -> rows quarantined."""
+    present = {f"{s}.{t}" for s, t in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
+    counts: dict[str, int] = {}
+    for table in (t for t in JUDGED_ROWS if t in present):
+        for file, rows in con.execute(f"select _file, count(distinct _line) from {table} "
+                                      "where quarantine_reason is not null group by _file").fetchall():
+            counts[file] = counts.get(file, 0) + rows
+    return counts
+
+
+def account_for_judged_rows(db_path: Path, reports: list[FileReport]) -> list[FileReport]:
+    """Move the rows the selection quarantined from loaded to quarantined, so that per file
+    rows_read = rows_loaded + rows_deduplicated + rows_quarantined still holds in the manifest."""
+    with connect(db_path, read_only=True) as con:
+        judged = judged_quarantine(con)
+    for report in reports:
+        moved = judged.get(report.path, 0)
+        report.rows_loaded -= moved
+        report.rows_quarantined += moved
+    return reports
+
+
 def code_version() -> str:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,

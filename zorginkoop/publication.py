@@ -1,9 +1,11 @@
 """The definitive zorgzoeker file: a finished selection run plus the contracts accepted in VECOZO.
 
-The acceptances go through the same checks as every input (suite, row checks, quarantine);
-the zorgzoeker model of the run is then built again on a copy of the run's database, so
-the run itself is never changed. Writes zorgzoeker.parquet and zorgzoeker.csv (status
-definitief) and quarantine.parquet for acceptance rows that were kept out.
+The acceptances go through the same checks as every input (suite, row checks, quarantine), and
+then against the selection (contract cycle 3): an acceptance counts only for a unit whose
+eindbesluit is AANBIEDEN, accepted on or before the signing deadline. The models that depend on
+the acceptances are built again on a copy of the run's database, so the run itself is never
+changed. Writes zorgzoeker.parquet and zorgzoeker.csv (status definitief), unanswered_offers.parquet
+(offers without an acceptance that counts) and quarantine.parquet (acceptance rows kept out).
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from .rowchecks import check_rows, refuse_foreign_formats
 from .validate import validate_bundle
 
 
+ACCEPTANCES = "acceptances/acceptances.csv"
+PARQUET = "format parquet, compression zstd"
+# The models that read the acceptances, in the order they depend on each other.
+MODELS = (("staged", "acceptances"), ("intermediate", "unit_acceptances"), ("decisions", "acceptance_rows"),
+          ("decisions", "zorgzoeker_units"), ("decisions", "unanswered_offers"),
+          ("exports", "zorgzoeker"), ("exports", "unanswered_offers"), ("exports", "quarantine"))
+
+
 def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output: Path) -> dict[str, int]:
     database = run_dir / DATABASE_NAME
     if not database.is_file():
@@ -41,25 +51,28 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
                 prepare(con, [spec])
                 con.execute("delete from raw.quarantine")
                 create_raw_table(con, spec)
-                report = load_file(con, spec, acceptances, "acceptances/acceptances.csv")
+                report = load_file(con, spec, acceptances, ACCEPTANCES)
                 errors = refuse_foreign_formats(con, spec)
                 if errors:
                     raise errors[0]
                 check_rows(con, spec)
                 validate_bundle(con, [spec])
-                run_model(con, policy.domain.model_path("staged", "acceptances"))
-                run_model(con, policy.domain.model_path("decisions", "zorgzoeker_units"))
-                run_model(con, policy.domain.model_path("exports", "zorgzoeker"))
-                run_model(con, policy.domain.model_path("exports", "quarantine"))
+                for layer, model in MODELS:
+                    run_model(con, policy.domain.model_path(layer, model))
                 counts = {}
-                for name, fmt in (("zorgzoeker.parquet", "format parquet, compression zstd"),
-                                  ("zorgzoeker.csv", "format csv, header true"),
-                                  ("quarantine.parquet", "format parquet, compression zstd")):
-                    table = "exports.zorgzoeker" if name.startswith("zorgzoeker") else "exports.quarantine"
+                # quarantine: only the acceptance rows; the run's own quarantine stays with the run
+                for name, query, fmt in (
+                        ("zorgzoeker.parquet", "select * from exports.zorgzoeker", PARQUET),
+                        ("zorgzoeker.csv", "select * from exports.zorgzoeker", "format csv, header true"),
+                        ("unanswered_offers.parquet", "select * from exports.unanswered_offers", PARQUET),
+                        ("quarantine.parquet", f"select * from exports.quarantine where file = '{ACCEPTANCES}'", PARQUET)):
                     target = str(staging / name).replace("'", "''")
-                    con.execute(f"copy (select * from {table}) to '{target}' ({fmt})")
-                    counts[name] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-                counts["accepted"] = con.execute("select count(*) from validated.acceptances").fetchall()[0][0]
+                    con.execute(f"copy ({query}) to '{target}' ({fmt})")
+                    counts[name] = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
+                counts["accepted"] = con.execute("select count(*) from decisions.acceptance_rows "
+                                                 "where quarantine_reason is null").fetchall()[0][0]
+                counts["acceptances_quarantined"] = con.execute(
+                    f"select count(distinct line) from exports.quarantine where file = '{ACCEPTANCES}'").fetchall()[0][0]
                 counts["contracted"] = con.execute("select count(*) from exports.zorgzoeker where gecontracteerd").fetchall()[0][0]
                 counts["acceptances_read"] = report.rows_read
         publish(staging, output)

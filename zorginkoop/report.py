@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 
+from .domains import Domain
 from .policy import Policy
 from .workbook import sheet_rows
 
@@ -40,6 +41,19 @@ def _table(header: list[str], rows: list, limit: int = 200) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
+def review_progress(con, out_dir: Path, domain: Domain) -> list[tuple[str, int, int, int, int]]:
+    """Per review worklist: units under review, decided AANBIEDEN, decided NIET_AANBIEDEN, still open.
+    Counted by eindbesluit, so a decision the run did not take in (quarantined) stays open."""
+    progress = []
+    for sheet in (s for s in domain.sheets if s.review):
+        where = f"where {sheet.where}" if sheet.where else ""
+        (counts,) = _rows(con, out_dir, sheet.output, f"""
+            select count(*), count(*) filter (eindbesluit = 'AANBIEDEN'), count(*) filter (eindbesluit = 'NIET_AANBIEDEN'),
+                count(*) filter (eindbesluit = 'OPEN') from {{t}} {where}""")
+        progress.append((sheet.title, *counts))
+    return progress
+
+
 def write_report(out_dir: Path, policy: Policy) -> Path:
     domain = policy.domain
     manifest = json.loads((out_dir / "manifest.json").read_text())
@@ -50,6 +64,7 @@ def write_report(out_dir: Path, policy: Policy) -> Path:
         extra_charts = domain.call(domain.charts, con, out_dir, policy) if domain.charts else []
         worklists = [(sheet, sheet_rows(con, out_dir, sheet)) for sheet in domain.sheets
                      if sheet.title in domain.report_worklists]
+        progress = review_progress(con, out_dir, domain)
         quarantine = _rows(con, out_dir, "quarantine", 'select file, count(distinct line), any_value(reason) from {t} group by 1 order by 1')
     columns = sorted({d for _, d, _ in counts})
     present = [o for o in domain.outcome_order if any(c[0] == o for c in counts)]
@@ -63,8 +78,9 @@ def write_report(out_dir: Path, policy: Policy) -> Path:
     summary = [[o, *[next((n for oo, d, n in counts if oo == o and d == c), 0) for c in columns]] for o in present]
     inputs = [[i["path"], i["rows_read"], i["rows_loaded"], i["rows_deduplicated"], i["rows_quarantined"]] for i in manifest["inputs"]]
     docs = manifest.get("data_docs")
-    sections = "".join(f"<h2>{html.escape(sheet.title)} ({len(rows)})</h2>\n{_table([label for _, label in sheet.columns], rows)}\n"
+    sections = "".join(f"<h2>{html.escape(sheet.title)} ({len(rows)})</h2>\n{_table([label for _, label in sheet.all_columns], rows)}\n"
                        for sheet, rows in worklists)
+    reviews = _table(["werklijst", "in beoordeling", "besluit AANBIEDEN", "besluit NIET_AANBIEDEN", "open"], progress)
     page = f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Selectie {html.escape(policy.name)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}} table{{border-collapse:collapse;margin:1rem 0;font-size:.9rem}}
@@ -76,6 +92,10 @@ Links: <a href="manifest.json">manifest.json</a>{f' · <a href="{docs}">validati
 <h2>Outcomes</h2>
 {_table(["outcome", *columns], summary)}
 {charts}
+<h2>Beoordelingen</h2>
+<p>Decisions of the reviewers (reviews/beoordelingen.csv in the bundle; fill in selectie.xlsx and run
+<code>zorginkoop reviews import</code>). Open: no decision taken in yet.</p>
+{reviews}
 {sections}<h2>Input files and quarantine</h2>
 {_table(["file", "rows read", "loaded", "duplicates", "quarantined"], inputs)}
 {_table(["file", "rows in quarantine", "example reason"], quarantine) if quarantine else "<p>No input row was quarantined.</p>"}

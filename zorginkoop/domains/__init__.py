@@ -80,6 +80,12 @@ class Schedule(Strict):
     timezone: str = "Europe/Amsterdam"
 
 
+# A reviewer's decision on a unit under review (contract cycle 2): output column, Dutch label.
+DECISION_COLUMNS = (("besluit", "Besluit"), ("motivering", "Motivering"), ("beoordelaar", "Beoordelaar"),
+                    ("beoordeeld_op", "Beoordeeld op"))
+BESLUITEN = ("AANBIEDEN", "NIET_AANBIEDEN")
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A list for selectie.xlsx (and, when in Domain.report_worklists, for report.html)."""
@@ -87,6 +93,13 @@ class Sheet:
     output: str                          # <output>.parquet of the run
     columns: tuple[tuple[str, str], ...]  # (column, Dutch label)
     where: str = ""                      # SQL condition on the output's rows
+    # A review worklist: the decision columns follow, and `zorginkoop reviews import` reads them back
+    # by the unit's columns (Domain.unit_columns), which must be among `columns`.
+    review: bool = False
+
+    @property
+    def all_columns(self) -> tuple[tuple[str, str], ...]:
+        return self.columns + (DECISION_COLUMNS if self.review else ())
 
 
 @dataclass(frozen=True)

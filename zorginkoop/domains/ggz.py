@@ -89,9 +89,9 @@ SHEETS = (
         ("contract_ingangsdatum", "Ingangsdatum contract"), ("contract_einddatum", "Einddatum contract"),
         ("uiterste_tekendatum", "Uiterste datum tekenen"), ("online_maatwerk", "Online maatwerk"), ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"))),
     Sheet("Individuele beoordeling", "case_reviews", (
-        ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("plaats", "Plaats"), ("reasons", "Redenen"),
-        ("review_details", "Toelichting"), ("segment", "Segment"), ("omzet_totaal", "Omzet referentiejaar (EUR)"),
-        ("patienten_totaal", "Unieke patiënten"))),
+        ("instelling_agb", "AGB-code instelling"), ("discipline", "Discipline"), ("naam", "Naam"), ("plaats", "Plaats"),
+        ("reasons", "Redenen"), ("review_details", "Toelichting"), ("segment", "Segment"),
+        ("omzet_totaal", "Omzet referentiejaar (EUR)"), ("patienten_totaal", "Unieke patiënten")), review=True),
     Sheet("Alle instellingen", "decisions", (
         ("instelling_agb", "AGB-code instelling"), ("outcome", "Uitkomst"), ("reasons", "Redenen"), ("segment", "Segment"),
         *_FIGURES, ("productiemonitoring", "Productiemonitoring"), ("online_maatwerk", "Online maatwerk"),

@@ -79,12 +79,12 @@ SHEETS = (
     Sheet("Individuele beoordeling", "case_reviews", (
         ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"), ("plaats", "Plaats"),
         ("reasons", "Redenen"), ("review_details", "Toelichting"), ("bi", "Behandelindex"),
-        ("aantal_patienten", "Aantal patiënten"), ("aantal_zorgverleners", "Aantal zorgverleners"))),
+        ("aantal_patienten", "Aantal patiënten"), ("aantal_zorgverleners", "Aantal zorgverleners")), review=True),
     Sheet("Zorgplichttoets", "zorgplicht_reviews", (
         ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"), ("postcode", "Postcode"),
         ("plaats", "Plaats"), ("aanvraagdatum", "Aanvraagdatum"), ("aantal_zorgverleners", "Aantal zorgverleners"),
         ("aangeboden_praktijken_pc4", "Aangeboden praktijken in postcodegebied"),
-        ("aantal_verzekerden_pc4", "Verzekerden in postcodegebied"))),
+        ("aantal_verzekerden_pc4", "Verzekerden in postcodegebied")), review=True),
     Sheet("Geen aanbod", "decisions", (
         ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("outcome", "Uitkomst"), ("reasons", "Redenen"),
         ("prior_contract", "Overeenkomst vorig jaar"), ("declared_prior_year", "Gedeclareerd vorig jaar"),
