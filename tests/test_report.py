@@ -53,7 +53,8 @@ def test_report_is_self_contained(run_with_report):
 
 def test_workbook_sheets_labels_frozen_header_and_filters(run_with_report):
     book = load_workbook(run_with_report / "selectie.xlsx")
-    assert book.sheetnames == [s.title for s in SHEETS]
+    assert [s.title for s in book.worksheets if s.sheet_state == "visible"] == [s.title for s in SHEETS]
+    assert book["_zorginkoop"].sheet_state == "hidden"  # marks the workbook for `zorginkoop reviews import`
     sheet = book["Aanbod proactief"]
     assert [c.value for c in sheet[1]] == [label for _, label in SHEETS[0].columns]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")

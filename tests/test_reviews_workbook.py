@@ -274,6 +274,27 @@ def test_an_iso_date_typed_as_text_is_a_date(case):
     assert any(r["praktijk_agb"] == agb and r["beoordeeld_op"] == "2023-09-20" for r in read_csv(bundle))
 
 
+def test_two_different_decisions_on_one_date_are_both_written_with_a_warning(case):
+    policy_name, out, bundle = case
+    title = review_sheets(policy_name)[0]
+    agb, discipline, besluit, _, _, datum = next(u for u in REVIEWS[policy_name][next(iter(REVIEWS[policy_name]))] if u[2])
+    other = "NIET_AANBIEDEN" if besluit == "AANBIEDEN" else "AANBIEDEN"
+    book = load_workbook(out / "selectie.xlsx")
+    sheet = book[title]
+    at = _columns(sheet)
+    row = sheet.max_row + 1  # a reviewer copied the unit's row and changed the besluit
+    for label, value in (("Discipline", discipline), ("Besluit", other), ("Motivering", "toch niet"),
+                         ("Beoordelaar", "P. Jansen"), ("Beoordeeld op", datum)):
+        sheet.cell(row, at[label]).value = value
+    sheet.cell(row, 1).value = agb
+    book.save(out / "selectie.xlsx")
+    result = import_reviews(out / "selectie.xlsx", bundle)
+    same_day = {r["besluit"] for r in read_csv(bundle) if (r["praktijk_agb"], r["beoordeeld_op"]) == (agb, datum.isoformat())}
+    assert same_day == {besluit, other}
+    assert result.warnings == [f"unit {agb} {discipline}: two different decisions on {datum.isoformat()}; "
+                               "the run quarantines both and the review stays open"]
+
+
 def test_a_column_inserted_by_the_reviewer_does_not_shift_the_decisions(case):
     policy_name, out, bundle = case
     book_path, title = out / "selectie.xlsx", review_sheets(policy_name)[0]
@@ -324,6 +345,15 @@ def test_a_workbook_without_the_marker_is_refused(case):
     book.save(out / "copy.xlsx")
     message = _refused(out / "copy.xlsx", bundle)
     assert "copy.xlsx" in message and "not a workbook the selection run wrote" in message
+
+
+def test_a_changed_marker_is_refused(case):
+    _, out, bundle = case
+    book = load_workbook(out / "selectie.xlsx")
+    marker = book[MARKER_SHEET]
+    marker.delete_rows(marker.max_row)  # a field of the last review sheet no longer recorded
+    book.save(out / "selectie.xlsx")
+    assert f"hidden sheet '{MARKER_SHEET}' was changed" in _refused(out / "selectie.xlsx", bundle)
 
 
 def test_something_else_than_a_workbook_or_a_bundle_is_refused(tmp_path):

@@ -22,7 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .domains import BESLUITEN
 from .errors import BadInputError
-from .workbook import MARKER, MARKER_HEADER, MARKER_SHEET, REVIEW_FIELDS, WORKBOOK_KIND
+from .workbook import MARKER, MARKER_HEADER, MARKER_SHEET, MARKER_VERSION, REVIEW_FIELDS, WORKBOOK_KIND
 
 CSV_PATH = Path("reviews") / "beoordelingen.csv"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -76,20 +76,23 @@ def _open(path: Path):
                             hint="Save it in Excel as 'Excel Workbook (*.xlsx)', or import the run's selectie.xlsx") from exc
 
 
+def _marker_changed(name: str) -> BadInputError:
+    return BadInputError(name, f"its hidden sheet '{MARKER_SHEET}' was changed, so the review sheets cannot be found",
+                         hint=_FRESH)
+
+
 def _layout(book, name: str) -> tuple[str, dict[str, dict[str, tuple[int, str]]]]:
     """The run's policy and, per review sheet, field -> (0-based column, label) as found in the sheet."""
     if MARKER_SHEET not in book.sheetnames:
         raise BadInputError(name, f"is not a workbook the selection run wrote (it has no hidden sheet '{MARKER_SHEET}')",
                             hint=_FRESH)
     marker = [tuple(r) + (None,) * 4 for r in book[MARKER_SHEET].iter_rows(values_only=True)]
-    if len(marker) < 4 or marker[0][:2] != (MARKER, WORKBOOK_KIND) or marker[3][:4] != MARKER_HEADER:
-        raise BadInputError(name, f"its hidden sheet '{MARKER_SHEET}' was changed, so the review sheets cannot be found",
-                            hint=_FRESH)
+    if len(marker) < 5 or marker[0][:3] != (MARKER, WORKBOOK_KIND, MARKER_VERSION) or marker[3][:4] != MARKER_HEADER:
+        raise _marker_changed(name)
     expected: dict[str, list] = {}
     for title, fieldname, letter, label, *_ in marker[4:]:
         if not all(isinstance(v, str) and v for v in (title, fieldname, letter, label)) or not letter.isalpha():
-            raise BadInputError(name, f"its hidden sheet '{MARKER_SHEET}' was changed, so the review sheets cannot be found",
-                                hint=_FRESH)
+            raise _marker_changed(name)
         expected.setdefault(title, []).append((fieldname, letter, label))
     problems, missing, layout = [], False, {}
     for title, fields in expected.items():
@@ -113,20 +116,19 @@ def _layout(book, name: str) -> tuple[str, dict[str, dict[str, tuple[int, str]]]
         raise BadInputError(name, "the review sheets were changed, so the decisions cannot be read back: "
                             + "; ".join(problems), examples=sheets, hint=_FRESH)
     if any(set(f) != set(REVIEW_FIELDS) for f in layout.values()):
-        raise BadInputError(name, f"its hidden sheet '{MARKER_SHEET}' was changed, so the review sheets cannot be read",
-                            hint=_FRESH)
+        raise _marker_changed(name)
     return _text(marker[1][1]), layout
 
 
 def _read_sheet(sheet, title: str, columns: dict[str, tuple[int, str]], warnings: list[str]) -> tuple[list[dict], int, int]:
     """The rows with a besluit as beoordelingen.csv rows, the non-empty rows, and those without a besluit."""
     rows, read, left_out = [], 0, 0
+    label = {f: lab for f, (_, lab) in columns.items()}
     for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         if all(_text(v) == "" for v in values):
             continue
         read += 1
         cell = {f: values[i] if i < len(values) else None for f, (i, _) in columns.items()}
-        label = {f: lab for f, (_, lab) in columns.items()}
         row = {f: _text(cell[f]) for f in REVIEW_FIELDS}
         if not row["besluit"]:
             left_out += 1

@@ -74,7 +74,7 @@ def _add_review_columns(sheet, spec: Sheet, domain: Domain, rows: int) -> list[t
                                 error="Kies " + " of ".join(BESLUITEN) + ".")
         letter = get_column_letter(at["besluit"])
         choice.add(f"{letter}2:{letter}{rows + 1}")
-        pass
+        sheet.add_data_validation(choice)
         for row in range(2, rows + 2):
             sheet.cell(row=row, column=at["beoordeeld_op"]).number_format = DATE_FORMAT
     for field, column, _ in fields[2:]:
