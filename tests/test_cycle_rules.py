@@ -148,6 +148,7 @@ FYSIO_TERMS = {"contract_ingangsdatum": "2024-01-01", "contract_einddatum": "202
 NO_DATES = {"contract_ingangsdatum": None, "contract_einddatum": None}
 NO_DECISION = {"besluit": None, "motivering": None, "beoordelaar": None, "beoordeeld_op": None}
 DEADLINE_LATE = "na de uiterste tekendatum 2023-11-01"
+PROACTIVE = {"proactive_offers": False}
 
 CASES = [
     # -- 1.1 the application window: window_start <= aanvraagdatum < deadline
@@ -185,12 +186,13 @@ CASES = [
          ["BIG_GEREGISTREERD"], rules={"BIG_GEREGISTREERD": "fail"}, details={"BIG_GEREGISTREERD": ["verpleegkundige"]}),
     Case("big_beroep_capitalised_with_spaces", "04700014", "fysiotherapie",
          steps(base(), change("big", beroep=" Fysiotherapeut ")), "PROACTIEF_AANBOD", "AANBIEDEN",
-         rules={"BIG_GEREGISTREERD": "pass"}),
+         rules={"BIG_GEREGISTREERD": "pass"}, offers=PROACTIVE),
     Case("big_doorgehaald_other_profession_beside_fysio", "04700015", "fysiotherapie",
          steps(base(), second_big_row(status="doorgehaald")), "PROACTIEF_AANBOD", "AANBIEDEN",
-         rules={"BIG_GEREGISTREERD": "pass"}),
+         rules={"BIG_GEREGISTREERD": "pass"}, offers=PROACTIVE),
     Case("big_two_professions_both_ingeschreven", "04700016", "fysiotherapie",
-         steps(base(), second_big_row()), "PROACTIEF_AANBOD", "AANBIEDEN", rules={"BIG_GEREGISTREERD": "pass"}),
+         steps(base(), second_big_row()), "PROACTIEF_AANBOD", "AANBIEDEN", rules={"BIG_GEREGISTREERD": "pass"},
+         offers=PROACTIVE),
     Case("big_other_profession_and_fysio_ended", "04700017", "fysiotherapie",
          steps(base(), change("big", einde="2023-08-31"), second_big_row()), "NIET_AANBIEDEN", "NIET_AANBIEDEN",
          ["BIG_GEREGISTREERD"], details={"BIG_GEREGISTREERD": ["verpleegkundige"]}),
@@ -200,18 +202,23 @@ CASES = [
          details={"KWALITEITSREGISTER_PARAMEDICI": ["dietetiek"]}),
     Case("kp_beroep_capitalised", "05700019", "logopedie",
          steps(base("logopedie"), change("kwaliteitsregister_paramedici", beroep="Logopedie")), "PROACTIEF_AANBOD",
-         "AANBIEDEN", rules={"KWALITEITSREGISTER_PARAMEDICI": "pass"}),
+         "AANBIEDEN", rules={"KWALITEITSREGISTER_PARAMEDICI": "pass"}, offers=PROACTIVE),
     Case("deelregister_other_profession", "05700020", "logopedie", specialist("dietetiek"), "NIET_AANBIEDEN",
          "NIET_AANBIEDEN", ["DEELREGISTER_SPECIALISATIE"],
          rules={"DEELREGISTER_SPECIALISATIE": "fail", "KWALITEITSREGISTER_PARAMEDICI": "pass"}),
     Case("deelregister_own_profession", "05700021", "logopedie", specialist("logopedie"), "PROACTIEF_AANBOD",
-         "AANBIEDEN", rules={"DEELREGISTER_SPECIALISATIE": "pass"}),
+         "AANBIEDEN", rules={"DEELREGISTER_SPECIALISATIE": "pass"}, offers=PROACTIVE),
     Case("instelling_caregivers_of_every_discipline", "90700022", "instelling", instelling(), "PROACTIEF_AANBOD",
-         "AANBIEDEN", rules={"ALLE_DISCIPLINES": "pass", "AGB_GEGEVENS_VOLLEDIG": "pass"}, fields=FYSIO_TERMS),
+         "AANBIEDEN", rules={"ALLE_DISCIPLINES": "pass", "AGB_GEGEVENS_VOLLEDIG": "pass"}, fields=FYSIO_TERMS,
+         offers=PROACTIVE),
+    # paramedie-2024 5: BIG_GEREGISTREERD and the KP rules apply to the disciplines, not to an instelling unit
+    Case("instelling_kp_of_other_profession_has_no_rule", "90700077", "instelling",
+         instelling(kp_beroep={"logopedie": "dietetiek"}), "PROACTIEF_AANBOD", "AANBIEDEN",
+         rules={"ALLE_DISCIPLINES": "pass"}, offers=PROACTIVE),
 
     # -- 1.3 compliance checks must be recent: peildatum 2023-09-01 - 12 months = 2022-09-01
     Case("compliance_12_months_exactly", "04700023", "fysiotherapie", checks([("pass", "2022-09-01")]),
-         "PROACTIEF_AANBOD", "AANBIEDEN", rules={"VECOZO_CERTIFICAAT": "pass"}),
+         "PROACTIEF_AANBOD", "AANBIEDEN", rules={"VECOZO_CERTIFICAAT": "pass"}, offers=PROACTIVE),
     Case("compliance_12_months_and_a_day", "04700024", "fysiotherapie", checks([("pass", "2022-08-31")]),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], rules={"VECOZO_CERTIFICAAT": "review"},
          details={"VECOZO_CERTIFICAAT": ["2022-08-31", "12 maanden"]}, fields=NO_DECISION),
@@ -222,7 +229,7 @@ CASES = [
          "NIET_AANBIEDEN", "NIET_AANBIEDEN", ["VECOZO_CERTIFICAAT"], rules={"VECOZO_CERTIFICAAT": "fail"}),
     Case("compliance_stale_fail_then_recent_pass", "04700027", "fysiotherapie",
          checks([("fail", "2021-06-01"), ("pass", "2023-01-10")]), "PROACTIEF_AANBOD", "AANBIEDEN",
-         rules={"VECOZO_CERTIFICAAT": "pass"}),
+         rules={"VECOZO_CERTIFICAAT": "pass"}, offers=PROACTIVE),
     Case("compliance_stale_pass_then_recent_fail", "04700028", "fysiotherapie",
          checks([("pass", "2021-06-01"), ("fail", "2023-01-10")]), "NIET_AANBIEDEN", "NIET_AANBIEDEN",
          ["VECOZO_CERTIFICAAT"], rules={"VECOZO_CERTIFICAAT": "fail"}),
@@ -253,7 +260,8 @@ CASES = [
     Case("open_ended_contract_is_running", "05700034", "logopedie",
          steps(base("logopedie", contract=False), contract("2020-01-01", "", "logopedie")),
          "LOPENDE_OVEREENKOMST", "LOPENDE_OVEREENKOMST",
-         fields={"contract_ingangsdatum": "2020-01-01", "contract_einddatum": None}, voorlopig=True),
+         fields={"contract_ingangsdatum": "2020-01-01", "contract_einddatum": None}, voorlopig=True, definitief=True,
+         zorgzoeker_dates=("2020-01-01", None)),
     Case("running_contract_without_claims_or_application", "24700035", "dietetiek",
          steps(base("dietetiek", contract=False, claim=False), contract("2023-01-01", "2025-12-31", "dietetiek")),
          "LOPENDE_OVEREENKOMST", "LOPENDE_OVEREENKOMST",
@@ -384,7 +392,7 @@ CASES = [
          definitief=False, unanswered=False),
     Case("accepted_unknown_unit", "04700067", "fysiotherapie",
          steps(base(), accept("2023-10-15", agb=UNKNOWN), accept("2023-10-15", discipline="voetzorg")),
-         "PROACTIEF_AANBOD", "AANBIEDEN", acceptances_quarantined=["geen eenheid", "geen eenheid"],
+         "PROACTIEF_AANBOD", "AANBIEDEN", offers=PROACTIVE, acceptances_quarantined=["geen eenheid", "geen eenheid"],
          definitief=False, unanswered=True),
     Case("accepted_open_review", "04700068", "fysiotherapie", steps(under_review(), accept("2023-10-15")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], acceptances_quarantined=["eindbesluit OPEN"],
@@ -467,6 +475,8 @@ def cycle(tmp_path_factory, policy):
         assert len(lines[case.id]["reviews"]) == len(case.reviews_quarantined), case.id
         assert len(lines[case.id]["acceptances"]) == len(case.acceptances_quarantined), case.id
     work = tmp_path_factory.mktemp("cycle")
+    for name in ("definitief", "voorlopig"):
+        (work / name).mkdir()
     with_acceptances = run_selection(bundle.write(work / "bundle-definitief"), work / "definitief", policy)
     bundle.rows["acceptances"] = []
     without = run_selection(bundle.write(work / "bundle-voorlopig"), work / "voorlopig", policy)
@@ -526,6 +536,11 @@ def test_case(case, cycle):
             assert (rows[0]["contract_ingangsdatum"], rows[0]["contract_einddatum"]) == case.zorgzoeker_dates
     if case.unanswered is not None:
         assert (unit in cycle["definitief"]["unanswered_offers"]) is case.unanswered
+
+
+def test_instelling_units_get_no_registration_rules(cycle):
+    rules = {k[2] for k in cycle["voorlopig"]["rules"] if k[:2] == ("90700022", "instelling")}
+    assert rules == {"AGB_ACTIEF", "AGB_GEGEVENS_VOLLEDIG", "ALLE_DISCIPLINES", "INVOER_VOLLEDIG", *COMPLIANCE}
 
 
 def test_acceptances_change_no_decision_and_no_rule(cycle):
@@ -597,10 +612,10 @@ def test_decisions_have_the_review_columns(cycle):
 def test_unanswered_offers_are_the_offers_without_a_counting_acceptance(cycle):
     run = cycle["definitief"]
     decisions = run["decisions"]
-    accepted = {u for u, r in run["unanswered_offers"].items()}
-    counted = {(c.agb, c.discipline) for c in CASES if c.acceptances_quarantined and c.definitief}
+    unanswered = set(run["unanswered_offers"])
+    counted = {(c.agb, c.discipline) for c in CASES if None in c.acceptances_quarantined}
     offered = {u for u, d in decisions.items() if d["eindbesluit"] == "AANBIEDEN"}
-    assert accepted == offered - counted
+    assert unanswered == offered - counted
     out = run["out"]
     columns = [d[0] for d in duckdb.connect().execute(f"select * from '{out}/unanswered_offers.parquet' limit 0").description]
     assert columns == ["praktijk_agb", "discipline", "naam", "aanbodlijst", "na_beoordeling", "uiterste_tekendatum"]
@@ -614,11 +629,12 @@ def test_unanswered_offers_are_the_offers_without_a_counting_acceptance(cycle):
 def test_zorgzoeker_voorlopig_and_definitief(cycle):
     """Voorlopig: PROACTIEF_AANBOD and running contracts; definitief: counted acceptances and running contracts."""
     voorlopig, definitief = cycle["voorlopig"], cycle["definitief"]
-    counted = {(c.agb, c.discipline) for c in CASES if c.acceptances_quarantined and c.definitief}
+    counted = {(c.agb, c.discipline) for c in CASES if None in c.acceptances_quarantined}
     for row in voorlopig["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "voorlopig"
-        assert row["gecontracteerd"] is (voorlopig["decisions"][unit]["outcome"] in ("PROACTIEF_AANBOD", "LOPENDE_OVEREENKOMST")), unit
+        outcome = voorlopig["decisions"][unit]["outcome"]
+        assert row["gecontracteerd"] is (outcome in ("PROACTIEF_AANBOD", "LOPENDE_OVEREENKOMST")), unit
     for row in definitief["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "definitief"

@@ -21,6 +21,8 @@ select
     case when units.gecontracteerd then units.contract_ingangsdatum end as contract_ingangsdatum,
     case when units.gecontracteerd then units.contract_einddatum end as contract_einddatum,
     case
+        when units.gecontracteerd and units.contract_einddatum is null then format('Gecontracteerd voor {} vanaf {}.',
+            units.aanbod, strftime(units.contract_ingangsdatum, '%d-%m-%Y'))
         when units.gecontracteerd then format('Gecontracteerd voor {} van {} tot en met {}.',
             units.aanbod, strftime(units.contract_ingangsdatum, '%d-%m-%Y'), strftime(units.contract_einddatum, '%d-%m-%Y'))
         else units.toelichting_niet_gecontracteerd

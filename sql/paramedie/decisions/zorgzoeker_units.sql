@@ -24,8 +24,11 @@ select
         when acceptances_given.given then accepted.praktijk_agb is not null
         else outcomes.outcome = 'PROACTIEF_AANBOD'
     end as gecontracteerd,
-    coalesce(outcomes.contract_ingangsdatum, terms.ingangsdatum) as contract_ingangsdatum,
-    coalesce(outcomes.contract_einddatum, terms.einddatum) as contract_einddatum,
+    -- a running contract keeps its own dates (an open end stays open); an offer gets the contract term
+    case when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then outcomes.contract_ingangsdatum
+         else coalesce(outcomes.contract_ingangsdatum, terms.ingangsdatum) end as contract_ingangsdatum,
+    case when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then outcomes.contract_einddatum
+         else coalesce(outcomes.contract_einddatum, terms.einddatum) end as contract_einddatum,
     'Niet gecontracteerd. De zorg wordt vergoed conform de polisvoorwaarden.' as toelichting_niet_gecontracteerd,
     case when acceptances_given.given then 'definitief' else 'voorlopig' end as status
 from decisions.unit_outcomes as outcomes
