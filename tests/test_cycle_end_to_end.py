@@ -204,35 +204,41 @@ def test_ggz_reviews_and_acceptances(prefect_server, tmp_path):
     bundle = tmp_path / "bundle"
     shutil.copytree(GGZ_SAMPLE, bundle)
     write_reviews(bundle, [
-        "54999909,ggz,AANBIEDEN,Kwaliteitsstatuut aangeleverd,J. de Vries,2020-08-01",   # line 2: IB -> digitaal aanbod
-        "54000013,ggz,NIET_AANBIEDEN,Onderzoek loopt,J. de Vries,2020-08-01",             # 3: IB -> no offer
-        "54999910,ggz,NIET_AANBIEDEN,Te klein,J. de Vries,2020-08-01",                    # 4: DIGITAAL_AANBOD: not under review
+        "54000013,ggz,AANBIEDEN,Onderzoek afgerond zonder bevindingen,J. de Vries,2020-08-01",  # line 2: -> digitaal aanbod
+        "54999909,ggz,AANBIEDEN,Kwaliteitsstatuut aangeleverd,J. de Vries,2020-08-01",          # 3: its 2020-2021 contract goes on
+        "72000046,ggz,NIET_AANBIEDEN,Onderzoek loopt,J. de Vries,2020-08-01",                   # 4: no offer
+        "54999910,ggz,NIET_AANBIEDEN,Te klein,J. de Vries,2020-08-01",                          # 5: DIGITAAL_AANBOD: not under review
     ])
     out = tmp_path / "out"
     result = cli("run", "--policy", "ggz-2021", "--input", bundle, "--output", out, "--quiet")
     assert result.exit_code == 0, result.output
     decided = {r[0]: r[1:] for r in rows(f"select instelling_agb, outcome, besluit, eindbesluit from '{out}/decisions.parquet' "
-                                         f"where instelling_agb in ('54999909', '54000013', '54999910')")}
-    assert decided["54999909"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "AANBIEDEN")
-    assert decided["54000013"] == ("INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "NIET_AANBIEDEN")
+                                         f"where instelling_agb in ('54000013', '54999909', '72000046', '54999910')")}
+    assert decided["54000013"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "AANBIEDEN")
+    assert decided["54999909"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "LOPENDE_OVEREENKOMST")
+    assert decided["72000046"] == ("INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "NIET_AANBIEDEN")
     assert decided["54999910"] == ("DIGITAAL_AANBOD", None, "AANBIEDEN")
     digitaal = dict(rows(f"select instelling_agb, na_beoordeling from '{out}/digitale_aanbiedingen.parquet'"))
-    assert digitaal["54999909"] is True and digitaal["54999910"] is False and "54000013" not in digitaal
-    assert rows(f"select line from '{out}/quarantine.parquet' where file = '{REVIEWS}'") == [(4,)]
+    assert digitaal["54000013"] is True and digitaal["54999910"] is False
+    assert not {"54999909", "72000046"} & set(digitaal)
+    contracted = {r[0] for r in rows(f"select distinct praktijk_agb from '{out}/zorgzoeker.parquet' where gecontracteerd")}
+    assert "54999909" in contracted and "54000013" not in contracted  # an offer after review: not until accepted
+    assert rows(f"select line from '{out}/quarantine.parquet' where file = '{REVIEWS}'") == [(5,)]
     cases = {r[0]: r[1:] for r in rows(f"select instelling_agb, discipline, eindbesluit from '{out}/case_reviews.parquet'")}
-    assert cases["54999909"] == ("ggz", "AANBIEDEN")
+    assert cases["54000013"] == ("ggz", "AANBIEDEN")
 
     acceptances = tmp_path / "acceptances.csv"
     acceptances.write_text("praktijk_agb,discipline,geaccepteerd_op\n"
-                           "54999909,ggz,2020-11-01\n"    # offered after review, on the deadline
+                           "54000013,ggz,2020-11-01\n"    # offered after review, on the deadline
                            "54999901,ggz,2020-11-02\n"    # OFFERTE_UITNODIGING, the day after
                            "54999908,ggz,2020-10-01\n"    # NIET_AANBIEDEN
-                           "12345678,ggz,2020-10-01\n")   # unknown
+                           "12345678,ggz,2020-10-01\n"    # unknown
+                           "54999909,ggz,2020-10-01\n")   # a running contract: nothing to accept
     pub = tmp_path / "pub"
     result = cli("publish", "--acceptances", acceptances, "--run", out, "--output", pub)
     assert result.exit_code == 0, result.output
     contracted = {r[0] for r in rows(f"select distinct praktijk_agb from '{pub}/zorgzoeker.parquet' where gecontracteerd")}
-    assert "54999909" in contracted and not contracted & {"54999901", "54999908"}
-    assert [r[0] for r in rows(f"select line from '{pub}/quarantine.parquet' order by line")] == [3, 4, 5]
+    assert {"54000013", "54999909"} <= contracted and not contracted & {"54999901", "54999908"}
+    assert [r[0] for r in rows(f"select line from '{pub}/quarantine.parquet' order by line")] == [3, 4, 5, 6]
     unanswered = {r[0] for r in rows(f"select instelling_agb from '{pub}/unanswered_offers.parquet'")}
-    assert "54999901" in unanswered and "54999909" not in unanswered
+    assert "54999901" in unanswered and not {"54000013", "54999909"} & unanswered

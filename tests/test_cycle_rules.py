@@ -375,10 +375,13 @@ CASES = [
     Case("identical_review_rows_count_once", "04700062", "fysiotherapie",
          steps(under_review(), review("AANBIEDEN"), review("AANBIEDEN")), "INDIVIDUELE_BEOORDELING", "AANBIEDEN",
          ["VECOZO_CERTIFICAAT"], offers={"proactive_offers": True}, reviews_quarantined=[None, None]),
+    # AANBIEDEN for a unit whose running contract covers 2024 confirms that contract: no second
+    # contract for the same year (docs/decisions.md), gecontracteerd with its own dates
     Case("reviewed_aanbieden_running_contract_unit", "04700063", "fysiotherapie",
          steps(base(bi="151.0", contract=False), contract("2023-01-01", "2025-12-31", "fysiotherapie"), review()),
-         "INDIVIDUELE_BEOORDELING", "AANBIEDEN", ["BEHANDELINDEX", "REVIEW_LOPENDE_OVEREENKOMST"],
-         fields=FYSIO_TERMS, offers={"proactive_offers": True}, reviews_quarantined=[None]),
+         "INDIVIDUELE_BEOORDELING", "LOPENDE_OVEREENKOMST", ["BEHANDELINDEX", "REVIEW_LOPENDE_OVEREENKOMST"],
+         fields={"contract_ingangsdatum": "2023-01-01", "contract_einddatum": "2025-12-31"}, reviews_quarantined=[None],
+         voorlopig=True, definitief=True, unanswered=False, zorgzoeker_dates=("2023-01-01", "2025-12-31")),
 
     # -- 3 acceptances: count only for eindbesluit AANBIEDEN, geaccepteerd_op <= 2023-11-01
     Case("accepted_on_signing_deadline", "04700064", "fysiotherapie", steps(base(), accept("2023-11-01")),
@@ -569,7 +572,9 @@ def test_every_outcome_has_an_eindbesluit(cycle):
             "INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
         for unit, d in decisions.items():
             assert d["eindbesluit"] is not None, unit
-            if d["outcome"] in REVIEW_OUTCOMES:
+            if d["outcome"] in REVIEW_OUTCOMES and d["besluit"] == "AANBIEDEN" and "REVIEW_LOPENDE_OVEREENKOMST" in d["reasons"]:
+                assert d["eindbesluit"] == "LOPENDE_OVEREENKOMST", unit  # the running contract goes on
+            elif d["outcome"] in REVIEW_OUTCOMES:
                 assert d["eindbesluit"] == (d["besluit"] or "OPEN"), unit
             else:
                 assert d["eindbesluit"] == EINDBESLUIT[d["outcome"]], unit
@@ -627,16 +632,18 @@ def test_unanswered_offers_are_the_offers_without_a_counting_acceptance(cycle):
 
 
 def test_zorgzoeker_voorlopig_and_definitief(cycle):
-    """Voorlopig: PROACTIEF_AANBOD and running contracts; definitief: counted acceptances and running contracts."""
+    """Voorlopig: PROACTIEF_AANBOD and running contracts (also one a reviewer confirmed); definitief: counted
+    acceptances and running contracts."""
     voorlopig, definitief = cycle["voorlopig"], cycle["definitief"]
     counted = {(c.agb, c.discipline) for c in CASES if None in c.acceptances_quarantined}
     for row in voorlopig["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "voorlopig"
-        outcome = voorlopig["decisions"][unit]["outcome"]
-        assert row["gecontracteerd"] is (outcome in ("PROACTIEF_AANBOD", "LOPENDE_OVEREENKOMST")), unit
+        decision = voorlopig["decisions"][unit]
+        assert row["gecontracteerd"] is (decision["outcome"] == "PROACTIEF_AANBOD"
+                                         or decision["eindbesluit"] == "LOPENDE_OVEREENKOMST"), unit
     for row in definitief["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "definitief"
-        assert row["gecontracteerd"] is (definitief["decisions"][unit]["outcome"] == "LOPENDE_OVEREENKOMST"
+        assert row["gecontracteerd"] is (definitief["decisions"][unit]["eindbesluit"] == "LOPENDE_OVEREENKOMST"
                                          or unit in counted), unit
