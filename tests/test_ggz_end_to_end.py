@@ -184,10 +184,13 @@ def test_publication_of_a_ggz_run(ggz_run, tmp_path):
                                     f"where gecontracteerd").fetchall()
     running = {r[0] for r in duckdb.connect().execute(f"select instelling_agb from '{out}/decisions.parquet' "
                                                       f"where outcome = 'LOPENDE_OVEREENKOMST'").fetchall()}
-    # the two accepted offers, and the running contracts without an acceptance (contract cycle 3)
+    # the accepted offer and the running contracts without an acceptance; 54999906 has a running contract, so
+    # its acceptance is quarantined and it is gecontracteerd through that contract (contract cycle 3)
     shown = {r[0] for r in duckdb.connect().execute(f"select praktijk_agb from '{tmp_path}/pub/zorgzoeker.parquet'").fetchall()}
-    assert sorted(rows) == sorted((agb, True, "definitief") for agb in ({"54999901", "54999906"} | running) & shown)
-    assert "54999901" not in running and "54999906" not in running
+    assert sorted(rows) == sorted((agb, True, "definitief") for agb in ({"54999901"} | running) & shown)
+    assert "54999901" not in running and "54999906" in running
+    kept_out = duckdb.connect().execute(f"select line, reason from '{tmp_path}/pub/quarantine.parquet'").fetchall()
+    assert kept_out and kept_out[0][0] == 3 and "lopende overeenkomst" in kept_out[0][1]
 
 
 def test_bad_ggz_input_is_refused_with_file_column_and_examples(prefect_server, tmp_path):

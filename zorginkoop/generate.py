@@ -365,11 +365,12 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
             writer.writerow([_cell(row.get(c)) for c in columns])
 
 
-def write_bundle_csvs(domain, rows: dict[str, list[dict]], output: Path, skip=("claims", "acceptances")) -> dict[str, int]:
-    """Every input file of the domain but claims (written apart) as CSV; returns rows per file."""
+def write_bundle_csvs(domain, rows: dict[str, list[dict]], output: Path, skip=("claims",)) -> dict[str, int]:
+    """Every input file of the domain but claims (written apart) as CSV; an optional file only when
+    it has rows (no acceptances or reviews before anyone accepted or reviewed). Returns rows per file."""
     counts = {}
     for spec in input_files(domain):
-        if spec.table not in skip:
+        if spec.table not in skip and (spec.required or rows.get(spec.table)):
             write_csv(output / spec.path, list(spec.columns), rows[spec.table])
             counts[spec.path] = len(rows[spec.table])
     return counts
