@@ -19,6 +19,11 @@ def policy():
     return load_policy("paramedie-2024")
 
 
+@pytest.fixture(scope="session")
+def ggz_policy():
+    return load_policy("ggz-2021")
+
+
 def run_selection(bundle_dir: Path, work: Path, policy, validate: bool = True) -> Path:
     """ingest -> validate (GE optional) -> select -> export without Prefect; returns the output directory."""
     db = work / "run.duckdb"

@@ -21,6 +21,7 @@ import pytest
 
 from .builder import COMPLIANCE, Bundle
 from .conftest import run_selection
+from .cycle_checks import judged_places
 
 REVIEWS, ACCEPTANCES = "reviews/beoordelingen.csv", "acceptances/acceptances.csv"
 OFFER_LISTS = ("proactive_offers", "requested_offers")
@@ -554,10 +555,7 @@ def test_acceptances_change_no_decision_and_no_rule(cycle):
 
 def test_quarantine_holds_only_the_judged_rows(cycle):
     """Nothing else of the bundle is quarantined, so no unit went to review over input (INVOER_VOLLEDIG)."""
-    expected = {place for case in CASES
-                for places, judged in ((cycle["lines"][case.id]["reviews"], case.reviews_quarantined),
-                                       (cycle["lines"][case.id]["acceptances"], case.acceptances_quarantined))
-                for place, reason in zip(places, judged) if reason is not None}
+    expected = judged_places(CASES, cycle["lines"])
     assert set(cycle["definitief"]["quarantine"]) == expected
     assert set(cycle["voorlopig"]["quarantine"]) == {p for p in expected if p[0] == REVIEWS}
     assert all(r["reason"] for r in cycle["definitief"]["quarantine"].values())

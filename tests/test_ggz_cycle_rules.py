@@ -16,10 +16,10 @@ from typing import Callable
 import duckdb
 import pytest
 
-from zorginkoop.policy import load_policy
 
 from .builder_ggz import GgzBundle
 from .conftest import run_selection
+from .cycle_checks import judged_places
 
 MARKET = "54000000"
 UNKNOWN = "54999999"  # no institution in the bundle has this AGB code
@@ -33,11 +33,6 @@ TERMS = {"contract_ingangsdatum": "2021-01-01", "contract_einddatum": "2021-12-3
 NO_DATES = {"contract_ingangsdatum": None, "contract_einddatum": None}
 NO_DECISION = {"besluit": None, "motivering": None, "beoordelaar": None, "beoordeeld_op": None}
 DIGITAAL, OFFERTE = {"digitale_aanbiedingen": False}, {"offerte_uitnodigingen": False}
-
-
-@pytest.fixture(scope="module")
-def ggz_policy():
-    return load_policy("ggz-2021")
 
 
 @dataclass
@@ -324,10 +319,7 @@ def test_acceptances_change_no_decision_and_no_rule(cycle):
 
 
 def test_quarantine_holds_only_the_judged_rows(cycle):
-    expected = {place for case in CASES
-                for places, judged in ((cycle["lines"][case.id]["reviews"], case.reviews_quarantined),
-                                       (cycle["lines"][case.id]["acceptances"], case.acceptances_quarantined))
-                for place, reason in zip(places, judged) if reason is not None}
+    expected = judged_places(CASES, cycle["lines"])
     assert set(cycle["definitief"]["quarantine"]) == expected
     assert set(cycle["voorlopig"]["quarantine"]) == {p for p in expected if p[0] == REVIEWS}
     assert {r["result"] for k, r in cycle["definitief"]["rules"].items() if k[1] == "INVOER_VOLLEDIG"} == {"pass"}

@@ -16,18 +16,12 @@ from typing import Callable
 import duckdb
 import pytest
 
-from zorginkoop.policy import load_policy
 
 from .builder_ggz import COMPLIANCE, ONLINE, GgzBundle
 from .conftest import run_selection
 
 MARKET = "54000000"
 TWO_YEAR, ONE_YEAR = ("2020-01-01", "2021-12-31"), ("2020-01-01", "2020-12-31")
-
-
-@pytest.fixture(scope="module")
-def ggz_policy():
-    return load_policy("ggz-2021")
 
 
 @dataclass

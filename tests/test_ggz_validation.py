@@ -7,15 +7,9 @@ import duckdb
 import pytest
 
 from zorginkoop.errors import BadInputError
-from zorginkoop.policy import load_policy
 
 from .builder_ggz import GgzBundle
 from .test_validation import run
-
-
-@pytest.fixture(scope="module")
-def ggz_policy():
-    return load_policy("ggz-2021")
 
 
 def good_bundle() -> GgzBundle:

@@ -30,7 +30,7 @@ ACCEPTANCES = "acceptances/acceptances.csv"
 PARQUET = "format parquet, compression zstd"
 # The models that read the acceptances, in the order they depend on each other.
 MODELS = (("staged", "acceptances"), ("intermediate", "unit_acceptances"), ("decisions", "acceptance_rows"),
-          ("decisions", "zorgzoeker_units"), ("decisions", "unanswered_offers"),
+          ("decisions", "acceptance_status"), ("decisions", "zorgzoeker_units"), ("decisions", "unanswered_offers"),
           ("exports", "zorgzoeker"), ("exports", "unanswered_offers"), ("exports", "quarantine"))
 
 

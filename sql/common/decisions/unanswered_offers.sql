@@ -2,12 +2,6 @@
 -- still has to sign, on which list the offer went out, and by when.
 with parameters as (
     select signing_deadline from policy.parameters
-),
-
-accepted as (
-    select distinct praktijk_agb, discipline
-    from decisions.acceptance_rows
-    where quarantine_reason is null
 )
 
 select
@@ -19,6 +13,6 @@ select
     parameters.signing_deadline as uiterste_tekendatum
 from decisions.unit_outcomes as outcomes
 cross join parameters
-left join accepted using (praktijk_agb, discipline)
+join decisions.acceptance_status as acceptances using (praktijk_agb, discipline)
 left join staged.ondernemingen as ondernemingen on ondernemingen.agb_code = outcomes.praktijk_agb
-where outcomes.eindbesluit = 'AANBIEDEN' and accepted.praktijk_agb is null
+where outcomes.eindbesluit = 'AANBIEDEN' and not acceptances.geaccepteerd

@@ -2,39 +2,28 @@
 -- Voorlopig: contracted when the outcome is LOPENDE_OVEREENKOMST (a contract covers the year) or
 -- DIGITAAL_AANBOD (the digital contract goes out); an OFFERTE_UITNODIGING, and an offer made after
 -- review, is not shown as contracted until it is accepted. When acceptances are given (status
--- definitief): contracted when an acceptance counts (decisions.acceptance_rows: an offer, accepted on
+-- definitief): contracted when an acceptance counts (decisions.acceptance_status: an offer, accepted on
 -- or before the signing deadline), and LOPENDE_OVEREENKOMST without one. Contract ggz-2021 6 and
 -- cycle 3. Policy: Tijdpad (publicatie gecontracteerde zorg 12 november).
-with acceptances_given as (
-    select count(*) > 0 as given from staged.acceptances
-),
-
-accepted as (
-    select distinct praktijk_agb, discipline
-    from decisions.acceptance_rows
-    where quarantine_reason is null
-)
-
 select
     outcomes.praktijk_agb,
     outcomes.discipline,
     'GGZ' as aanbod,
     case
         when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then true
-        when acceptances_given.given then accepted.praktijk_agb is not null
+        when acceptances.acceptances_given then acceptances.geaccepteerd
         else outcomes.outcome = 'DIGITAAL_AANBOD'
     end as gecontracteerd,
     terms.ingangsdatum as contract_ingangsdatum,
     terms.einddatum as contract_einddatum,
     case
-        when not acceptances_given.given and outcomes.eindbesluit = 'AANBIEDEN' and outcomes.aanbodlijst = 'offerte_uitnodigingen'
+        when not acceptances.acceptances_given and outcomes.eindbesluit = 'AANBIEDEN' and outcomes.aanbodlijst = 'offerte_uitnodigingen'
             then 'Nog niet gecontracteerd: de offerteprocedure loopt.'
-        when not acceptances_given.given and outcomes.na_beoordeling
+        when not acceptances.acceptances_given and outcomes.na_beoordeling
             then 'Nog niet gecontracteerd: het contractaanbod staat open.'
         else 'Niet gecontracteerd. De zorg wordt vergoed conform de polisvoorwaarden.'
     end as toelichting_niet_gecontracteerd,
-    case when acceptances_given.given then 'definitief' else 'voorlopig' end as status
+    acceptances.status
 from decisions.unit_outcomes as outcomes
-cross join acceptances_given
-left join accepted using (praktijk_agb, discipline)
+join decisions.acceptance_status as acceptances using (praktijk_agb, discipline)
 left join policy.contract_terms as terms using (discipline)

@@ -1,27 +1,17 @@
 -- Per unit what the zorgzoeker says (sql/common/exports/zorgzoeker.sql adds the vestigingen).
 -- Voorlopig (no acceptances given): contracted when the outcome is PROACTIEF_AANBOD. Definitief
--- (acceptances given): contracted when an acceptance counts (decisions.acceptance_rows: an offer,
+-- (acceptances given): contracted when an acceptance counts (decisions.acceptance_status: an offer,
 -- accepted on or before the signing deadline). A unit with a running contract (LOPENDE_OVEREENKOMST)
 -- is contracted in both, without an acceptance; an offer made after review only once accepted.
 -- Policy: Inkoopsystematiek ("in de zorgzoeker ... getoond als niet-gecontracteerde zorgaanbieder en
 -- ... vergoed conform de polisvoorwaarden"). Contract 7 and cycle 3.
-with acceptances_given as (
-    select count(*) > 0 as given from staged.acceptances
-),
-
-accepted as (
-    select distinct praktijk_agb, discipline
-    from decisions.acceptance_rows
-    where quarantine_reason is null
-)
-
 select
     outcomes.praktijk_agb,
     outcomes.discipline,
     outcomes.discipline as aanbod,
     case
         when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then true
-        when acceptances_given.given then accepted.praktijk_agb is not null
+        when acceptances.acceptances_given then acceptances.geaccepteerd
         else outcomes.outcome = 'PROACTIEF_AANBOD'
     end as gecontracteerd,
     -- a running contract keeps its own dates (an open end stays open); an offer gets the contract term
@@ -30,8 +20,7 @@ select
     case when outcomes.eindbesluit = 'LOPENDE_OVEREENKOMST' then outcomes.contract_einddatum
          else coalesce(outcomes.contract_einddatum, terms.einddatum) end as contract_einddatum,
     'Niet gecontracteerd. De zorg wordt vergoed conform de polisvoorwaarden.' as toelichting_niet_gecontracteerd,
-    case when acceptances_given.given then 'definitief' else 'voorlopig' end as status
+    acceptances.status
 from decisions.unit_outcomes as outcomes
-cross join acceptances_given
-left join accepted using (praktijk_agb, discipline)
+join decisions.acceptance_status as acceptances using (praktijk_agb, discipline)
 left join policy.contract_terms as terms using (discipline)
