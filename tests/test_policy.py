@@ -24,6 +24,8 @@ def test_parameters_reach_sql(policy):
     con = duckdb.connect()
     load_into_duckdb(policy, con)
     assert con.execute("select bi_threshold, peildatum::varchar, bi_year from policy.parameters").fetchall() == [(150.0, "2023-09-01", 2022)]
+    assert con.execute("select application_window_start::varchar, signing_deadline::varchar, compliance_max_age_months, "
+                       "big_beroep from policy.parameters").fetchall() == [("2023-04-01", "2023-11-01", 12, "fysiotherapeut")]
     terms = dict(con.execute("select discipline, einddatum::varchar from policy.contract_terms").fetchall())
     assert terms["ergotherapie"] == "2026-12-31" and terms["fysiotherapie"] == "2024-12-31"
     assert con.execute("select count(*) from policy.compliance_checks").fetchall()[0][0] == 16
@@ -51,6 +53,12 @@ def test_unknown_policy_name_lists_bundled_ones():
     (lambda d: d["parameters"].update(bi_treshold=140), "bi_treshold"),
     (lambda d: d["contract_terms"].pop(), "no contract term for"),
     (lambda d: d.update(domain="tandarts"), "unknown domain"),
+    # the cycle's parameters (contract cycle.md)
+    (lambda d: d["parameters"].pop("signing_deadline"), "signing_deadline"),
+    (lambda d: d["parameters"].update(application_window_start=dt.date(2023, 10, 1)), "application_window_start"),
+    (lambda d: d["parameters"].update(signing_deadline=dt.date(2024, 1, 1)), "signing_deadline must lie before"),
+    (lambda d: d["parameters"].update(compliance_max_age_months=-1), "compliance_max_age_months"),
+    (lambda d: d["parameters"].update(big_beroep=""), "big_beroep"),
 ])
 def test_invalid_policy_is_refused(tmp_path, policy, change, message):
     with pytest.raises(PolicyError, match=message):
