@@ -113,8 +113,8 @@ def test_review_rows_that_cannot_count_are_quarantined_with_their_reason(reviewe
     for line, reason in rows(f"select line, reason from '{out}/quarantine.parquet' where file = '{REVIEWS}' order by line"):
         kept_out.setdefault(line, []).append(reason)
     assert set(kept_out) == {7, 8, 9, 10, 11, 12}
-    assert all("tegenstrijdig" in r for line in (7, 8) for r in kept_out[line])
-    assert "PROACTIEF_AANBOD" in kept_out[9][0] and "geen eenheid" in kept_out[10][0]
+    assert all("conflicting" in r for line in (7, 8) for r in kept_out[line])
+    assert "PROACTIEF_AANBOD" in kept_out[9][0] and "not a unit" in kept_out[10][0]
     assert "besluit" in kept_out[11][0] and "motivering" in kept_out[12][0]
     # a quarantined review row never sends a unit to review
     invoer = dict(rows(f"select praktijk_agb, result from '{out}/rule_results.parquet' "
@@ -148,7 +148,7 @@ def test_publication_counts_only_acceptances_of_offers_before_the_deadline(revie
     reasons = dict(rows(f"select line, reason from '{pub}/quarantine.parquet' order by line"))
     assert set(reasons) == {4, 5, 6, 7}
     assert "uiterste tekendatum" in reasons[4] and "NIET_AANBIEDEN" in reasons[5]
-    assert "OPEN" in reasons[6] and "geen eenheid" in reasons[7]
+    assert "OPEN" in reasons[6] and "not a unit" in reasons[7]
     unanswered = {(a, d): lijst for a, d, lijst in rows(f"select praktijk_agb, discipline, aanbodlijst from '{pub}/unanswered_offers.parquet'")}
     assert unanswered[("04999905", "fysiotherapie")] == "requested_offers"
     assert ("04999901", "fysiotherapie") not in unanswered and ("04999903", "fysiotherapie") not in unanswered
@@ -204,41 +204,35 @@ def test_ggz_reviews_and_acceptances(prefect_server, tmp_path):
     bundle = tmp_path / "bundle"
     shutil.copytree(GGZ_SAMPLE, bundle)
     write_reviews(bundle, [
-        "54000013,ggz,AANBIEDEN,Onderzoek afgerond zonder bevindingen,J. de Vries,2020-08-01",  # line 2: -> digitaal aanbod
-        "54999909,ggz,AANBIEDEN,Kwaliteitsstatuut aangeleverd,J. de Vries,2020-08-01",          # 3: its 2020-2021 contract goes on
-        "72000046,ggz,NIET_AANBIEDEN,Onderzoek loopt,J. de Vries,2020-08-01",                   # 4: no offer
-        "54999910,ggz,NIET_AANBIEDEN,Te klein,J. de Vries,2020-08-01",                          # 5: DIGITAAL_AANBOD: not under review
+        "54999909,ggz,AANBIEDEN,Kwaliteitsstatuut aangeleverd,J. de Vries,2020-08-01",   # line 2: IB -> digitaal aanbod
+        "54000013,ggz,NIET_AANBIEDEN,Onderzoek loopt,J. de Vries,2020-08-01",             # 3: IB -> no offer
+        "54999910,ggz,NIET_AANBIEDEN,Te klein,J. de Vries,2020-08-01",                    # 4: DIGITAAL_AANBOD: not under review
     ])
     out = tmp_path / "out"
     result = cli("run", "--policy", "ggz-2021", "--input", bundle, "--output", out, "--quiet")
     assert result.exit_code == 0, result.output
     decided = {r[0]: r[1:] for r in rows(f"select instelling_agb, outcome, besluit, eindbesluit from '{out}/decisions.parquet' "
-                                         f"where instelling_agb in ('54000013', '54999909', '72000046', '54999910')")}
-    assert decided["54000013"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "AANBIEDEN")
-    assert decided["54999909"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "LOPENDE_OVEREENKOMST")
-    assert decided["72000046"] == ("INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "NIET_AANBIEDEN")
+                                         f"where instelling_agb in ('54999909', '54000013', '54999910')")}
+    assert decided["54999909"] == ("INDIVIDUELE_BEOORDELING", "AANBIEDEN", "AANBIEDEN")
+    assert decided["54000013"] == ("INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "NIET_AANBIEDEN")
     assert decided["54999910"] == ("DIGITAAL_AANBOD", None, "AANBIEDEN")
     digitaal = dict(rows(f"select instelling_agb, na_beoordeling from '{out}/digitale_aanbiedingen.parquet'"))
-    assert digitaal["54000013"] is True and digitaal["54999910"] is False
-    assert not {"54999909", "72000046"} & set(digitaal)
-    contracted = {r[0] for r in rows(f"select distinct praktijk_agb from '{out}/zorgzoeker.parquet' where gecontracteerd")}
-    assert "54999909" in contracted and "54000013" not in contracted  # an offer after review: not until accepted
-    assert rows(f"select line from '{out}/quarantine.parquet' where file = '{REVIEWS}'") == [(5,)]
+    assert digitaal["54999909"] is True and digitaal["54999910"] is False and "54000013" not in digitaal
+    assert rows(f"select line from '{out}/quarantine.parquet' where file = '{REVIEWS}'") == [(4,)]
     cases = {r[0]: r[1:] for r in rows(f"select instelling_agb, discipline, eindbesluit from '{out}/case_reviews.parquet'")}
-    assert cases["54000013"] == ("ggz", "AANBIEDEN")
+    assert cases["54999909"] == ("ggz", "AANBIEDEN")
 
     acceptances = tmp_path / "acceptances.csv"
     acceptances.write_text("praktijk_agb,discipline,geaccepteerd_op\n"
-                           "54000013,ggz,2020-11-01\n"    # offered after review, on the deadline
+                           "54999909,ggz,2020-11-01\n"    # offered after review, on the deadline
                            "54999901,ggz,2020-11-02\n"    # OFFERTE_UITNODIGING, the day after
                            "54999908,ggz,2020-10-01\n"    # NIET_AANBIEDEN
-                           "12345678,ggz,2020-10-01\n"    # unknown
-                           "54999909,ggz,2020-10-01\n")   # a running contract: nothing to accept
+                           "12345678,ggz,2020-10-01\n")   # unknown
     pub = tmp_path / "pub"
     result = cli("publish", "--acceptances", acceptances, "--run", out, "--output", pub)
     assert result.exit_code == 0, result.output
     contracted = {r[0] for r in rows(f"select distinct praktijk_agb from '{pub}/zorgzoeker.parquet' where gecontracteerd")}
-    assert {"54000013", "54999909"} <= contracted and not contracted & {"54999901", "54999908"}
-    assert [r[0] for r in rows(f"select line from '{pub}/quarantine.parquet' order by line")] == [3, 4, 5, 6]
+    assert "54999909" in contracted and not contracted & {"54999901", "54999908"}
+    assert [r[0] for r in rows(f"select line from '{pub}/quarantine.parquet' order by line")] == [3, 4, 5]
     unanswered = {r[0] for r in rows(f"select instelling_agb from '{pub}/unanswered_offers.parquet'")}
-    assert "54999901" in unanswered and not {"54000013", "54999909"} & unanswered
+    assert "54999901" in unanswered and "54999909" not in unanswered

@@ -148,7 +148,7 @@ def instelling(kp_beroep: dict[str, str] | None = None):
 FYSIO_TERMS = {"contract_ingangsdatum": "2024-01-01", "contract_einddatum": "2024-12-31"}
 NO_DATES = {"contract_ingangsdatum": None, "contract_einddatum": None}
 NO_DECISION = {"besluit": None, "motivering": None, "beoordelaar": None, "beoordeeld_op": None}
-DEADLINE_LATE = "na de uiterste tekendatum 2023-11-01"
+DEADLINE_LATE = "after the signing deadline (uiterste tekendatum) 2023-11-01"
 PROACTIVE = {"proactive_offers": False}
 
 CASES = [
@@ -242,6 +242,12 @@ CASES = [
          fields={"contract_ingangsdatum": "2022-01-01", "contract_einddatum": "2024-12-31", "prior_contract": True,
                  "declared_prior_year": True, **NO_DECISION},
          voorlopig=True, definitief=True, unanswered=False, zorgzoeker_dates=("2022-01-01", "2024-12-31")),
+    # two running contracts reaching as far: the later start gives the dates, whatever the row order
+    Case("two_running_contracts_same_end", "24700082", "dietetiek",
+         steps(base("dietetiek", contract=False), contract("2023-03-01", "2025-12-31", "dietetiek"),
+               contract("2022-01-01", "2025-12-31", "dietetiek")),
+         "LOPENDE_OVEREENKOMST", "LOPENDE_OVEREENKOMST",
+         fields={"contract_ingangsdatum": "2023-03-01", "contract_einddatum": "2025-12-31"}, voorlopig=True, definitief=True),
     Case("contract_covers_year_exactly", "24700030", "dietetiek",
          steps(base("dietetiek"), contract("2024-01-01", "2024-12-31", "dietetiek")),
          "LOPENDE_OVEREENKOMST", "LOPENDE_OVEREENKOMST",
@@ -328,16 +334,16 @@ CASES = [
     Case("same_date_conflicting_reviews", "04700049", "fysiotherapie",
          steps(under_review(), review("AANBIEDEN", "2023-09-15"), review("NIET_AANBIEDEN", "2023-09-15")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], fields={**NO_DECISION, **NO_DATES},
-         reviews_quarantined=["tegenstrijdig", "tegenstrijdig"]),
+         reviews_quarantined=["conflicting", "conflicting"]),
     Case("same_date_conflict_after_earlier_valid_review", "04700050", "fysiotherapie",
          steps(under_review(), review("AANBIEDEN", "2023-09-01"), review("AANBIEDEN", "2023-09-15"),
                review("NIET_AANBIEDEN", "2023-09-15")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], fields=NO_DECISION,
-         reviews_quarantined=[None, "tegenstrijdig", "tegenstrijdig"]),
+         reviews_quarantined=[None, "conflicting", "conflicting"]),
     Case("same_date_same_besluit_other_motivering", "04700051", "fysiotherapie",
          steps(under_review(), review("AANBIEDEN", "2023-09-15"), review("AANBIEDEN", "2023-09-15", motivering="Anders")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], fields=NO_DECISION,
-         reviews_quarantined=["tegenstrijdig", "tegenstrijdig"]),
+         reviews_quarantined=["conflicting", "conflicting"]),
     Case("review_for_proactief_unit", "04700052", "fysiotherapie", steps(base(), review("NIET_AANBIEDEN")),
          "PROACTIEF_AANBOD", "AANBIEDEN", fields={**NO_DECISION, **FYSIO_TERMS}, offers={"proactive_offers": False},
          reviews_quarantined=["PROACTIEF_AANBOD"], voorlopig=True),
@@ -352,7 +358,7 @@ CASES = [
     Case("review_for_unknown_unit", "04700055", "fysiotherapie",
          steps(under_review(), review(agb=UNKNOWN), review(discipline="logopedie")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], fields=NO_DECISION,
-         reviews_quarantined=["geen eenheid", "geen eenheid"]),
+         reviews_quarantined=["not a unit", "not a unit"]),
     Case("review_besluit_ja_is_quarantined", "04700056", "fysiotherapie", steps(under_review(), review("JA")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], rules={"INVOER_VOLLEDIG": "pass"},
          fields=NO_DECISION, reviews_quarantined=["JA"]),
@@ -376,13 +382,18 @@ CASES = [
     Case("identical_review_rows_count_once", "04700062", "fysiotherapie",
          steps(under_review(), review("AANBIEDEN"), review("AANBIEDEN")), "INDIVIDUELE_BEOORDELING", "AANBIEDEN",
          ["VECOZO_CERTIFICAAT"], offers={"proactive_offers": True}, reviews_quarantined=[None, None]),
-    # AANBIEDEN for a unit whose running contract covers 2024 confirms that contract: no second
-    # contract for the same year (docs/decisions.md), gecontracteerd with its own dates
+    Case("same_date_rows_differing_in_spaces_count_once", "04700080", "fysiotherapie",
+         steps(under_review(), review("AANBIEDEN", motivering="Nodig"), review("AANBIEDEN", motivering="Nodig  ")),
+         "INDIVIDUELE_BEOORDELING", "AANBIEDEN", ["VECOZO_CERTIFICAAT"], offers={"proactive_offers": True},
+         reviews_quarantined=[None, None]),
+    # a date typed DD-MM-YYYY by a reviewer is one bad row: quarantined, the run goes on
+    Case("review_date_written_dd_mm_yyyy", "04700081", "fysiotherapie",
+         steps(under_review(), review("AANBIEDEN", datum="15-09-2023")), "INDIVIDUELE_BEOORDELING", "OPEN",
+         ["VECOZO_CERTIFICAAT"], fields=NO_DECISION, reviews_quarantined=["YYYY-MM-DD"]),
     Case("reviewed_aanbieden_running_contract_unit", "04700063", "fysiotherapie",
          steps(base(bi="151.0", contract=False), contract("2023-01-01", "2025-12-31", "fysiotherapie"), review()),
-         "INDIVIDUELE_BEOORDELING", "LOPENDE_OVEREENKOMST", ["BEHANDELINDEX", "REVIEW_LOPENDE_OVEREENKOMST"],
-         fields={"contract_ingangsdatum": "2023-01-01", "contract_einddatum": "2025-12-31"}, reviews_quarantined=[None],
-         voorlopig=True, definitief=True, unanswered=False, zorgzoeker_dates=("2023-01-01", "2025-12-31")),
+         "INDIVIDUELE_BEOORDELING", "AANBIEDEN", ["BEHANDELINDEX", "REVIEW_LOPENDE_OVEREENKOMST"],
+         fields=FYSIO_TERMS, offers={"proactive_offers": True}, reviews_quarantined=[None]),
 
     # -- 3 acceptances: count only for eindbesluit AANBIEDEN, geaccepteerd_op <= 2023-11-01
     Case("accepted_on_signing_deadline", "04700064", "fysiotherapie", steps(base(), accept("2023-11-01")),
@@ -396,7 +407,7 @@ CASES = [
          definitief=False, unanswered=False),
     Case("accepted_unknown_unit", "04700067", "fysiotherapie",
          steps(base(), accept("2023-10-15", agb=UNKNOWN), accept("2023-10-15", discipline="voetzorg")),
-         "PROACTIEF_AANBOD", "AANBIEDEN", offers=PROACTIVE, acceptances_quarantined=["geen eenheid", "geen eenheid"],
+         "PROACTIEF_AANBOD", "AANBIEDEN", offers=PROACTIVE, acceptances_quarantined=["not a unit", "not a unit"],
          definitief=False, unanswered=True),
     Case("accepted_open_review", "04700068", "fysiotherapie", steps(under_review(), accept("2023-10-15")),
          "INDIVIDUELE_BEOORDELING", "OPEN", ["VECOZO_CERTIFICAAT"], acceptances_quarantined=["eindbesluit OPEN"],
@@ -562,6 +573,15 @@ def test_quarantine_holds_only_the_judged_rows(cycle):
     assert {r["result"] for k, r in cycle["definitief"]["rules"].items() if k[2] == "INVOER_VOLLEDIG"} == {"pass"}
 
 
+def test_one_row_per_unit_in_every_unit_output(cycle):
+    """Several review or acceptance rows for a unit never multiply it."""
+    out = cycle["definitief"]["out"]
+    con = duckdb.connect()
+    for name in ("decisions", "proactive_offers", "requested_offers", "case_reviews", "zorgplicht_reviews", "unanswered_offers"):
+        rows, units = con.execute(f"select count(*), count(distinct (praktijk_agb, discipline)) from '{out}/{name}.parquet'").fetchone()
+        assert rows == units, name
+
+
 def test_every_outcome_has_an_eindbesluit(cycle):
     for run_name in ("voorlopig", "definitief"):
         decisions = cycle[run_name]["decisions"]
@@ -570,9 +590,7 @@ def test_every_outcome_has_an_eindbesluit(cycle):
             "INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
         for unit, d in decisions.items():
             assert d["eindbesluit"] is not None, unit
-            if d["outcome"] in REVIEW_OUTCOMES and d["besluit"] == "AANBIEDEN" and "REVIEW_LOPENDE_OVEREENKOMST" in d["reasons"]:
-                assert d["eindbesluit"] == "LOPENDE_OVEREENKOMST", unit  # the running contract goes on
-            elif d["outcome"] in REVIEW_OUTCOMES:
+            if d["outcome"] in REVIEW_OUTCOMES:
                 assert d["eindbesluit"] == (d["besluit"] or "OPEN"), unit
             else:
                 assert d["eindbesluit"] == EINDBESLUIT[d["outcome"]], unit
@@ -630,18 +648,16 @@ def test_unanswered_offers_are_the_offers_without_a_counting_acceptance(cycle):
 
 
 def test_zorgzoeker_voorlopig_and_definitief(cycle):
-    """Voorlopig: PROACTIEF_AANBOD and running contracts (also one a reviewer confirmed); definitief: counted
-    acceptances and running contracts."""
+    """Voorlopig: PROACTIEF_AANBOD and running contracts; definitief: counted acceptances and running contracts."""
     voorlopig, definitief = cycle["voorlopig"], cycle["definitief"]
     counted = {(c.agb, c.discipline) for c in CASES if None in c.acceptances_quarantined}
     for row in voorlopig["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "voorlopig"
-        decision = voorlopig["decisions"][unit]
-        assert row["gecontracteerd"] is (decision["outcome"] == "PROACTIEF_AANBOD"
-                                         or decision["eindbesluit"] == "LOPENDE_OVEREENKOMST"), unit
+        outcome = voorlopig["decisions"][unit]["outcome"]
+        assert row["gecontracteerd"] is (outcome in ("PROACTIEF_AANBOD", "LOPENDE_OVEREENKOMST")), unit
     for row in definitief["zorgzoeker"]:
         unit = (row["praktijk_agb"], row["discipline"])
         assert row["status"] == "definitief"
-        assert row["gecontracteerd"] is (definitief["decisions"][unit]["eindbesluit"] == "LOPENDE_OVEREENKOMST"
+        assert row["gecontracteerd"] is (definitief["decisions"][unit]["outcome"] == "LOPENDE_OVEREENKOMST"
                                          or unit in counted), unit

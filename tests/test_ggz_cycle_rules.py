@@ -101,7 +101,7 @@ def accept(datum, agb=None):
     return lambda b, own: b.add("acceptances", praktijk_agb=agb or own, discipline="ggz", geaccepteerd_op=datum)
 
 
-DEADLINE_LATE = "na de uiterste tekendatum 2020-11-01"
+DEADLINE_LATE = "after the signing deadline (uiterste tekendatum) 2020-11-01"
 REVIEW_ONLY = ["KWALITEITSSTATUUT_III"]
 
 CASES = [
@@ -155,7 +155,7 @@ CASES = [
     Case("same_date_conflicting_reviews", steps(under_review(contract=ONE_YEAR), review("AANBIEDEN", "2020-08-01"),
                                                 review("AANBIEDEN", "2020-09-01"), review("NIET_AANBIEDEN", "2020-09-01")),
          "INDIVIDUELE_BEOORDELING", "OPEN", REVIEW_ONLY, fields={**NO_DECISION, **NO_DATES},
-         reviews_quarantined=[None, "tegenstrijdig", "tegenstrijdig"]),
+         reviews_quarantined=[None, "conflicting", "conflicting"]),
     Case("review_for_digitaal_aanbod", steps(inst(contract=ONE_YEAR), review("NIET_AANBIEDEN")), "DIGITAAL_AANBOD",
          "AANBIEDEN", fields={**NO_DECISION, **TERMS}, offers=DIGITAAL, reviews_quarantined=["DIGITAAL_AANBOD"],
          voorlopig=True),
@@ -169,7 +169,7 @@ CASES = [
     Case("review_for_unknown_unit", steps(under_review(contract=ONE_YEAR), review(agb=UNKNOWN),
                                           review(discipline="fysiotherapie")),
          "INDIVIDUELE_BEOORDELING", "OPEN", REVIEW_ONLY, fields=NO_DECISION,
-         reviews_quarantined=["geen eenheid", "geen eenheid"]),
+         reviews_quarantined=["not a unit", "not a unit"]),
     Case("review_besluit_ja", steps(under_review(contract=ONE_YEAR), review("JA")), "INDIVIDUELE_BEOORDELING", "OPEN",
          REVIEW_ONLY, rules={"INVOER_VOLLEDIG": "pass"}, fields=NO_DECISION, reviews_quarantined=["JA"]),
     Case("review_without_beoordelaar", steps(under_review(contract=ONE_YEAR), review(beoordelaar="")),
@@ -203,7 +203,7 @@ CASES = [
          "LOPENDE_OVEREENKOMST", acceptances_quarantined=["lopende overeenkomst"], voorlopig=True, definitief=True,
          unanswered=False),
     Case("accepted_unknown_unit", steps(inst(contract=ONE_YEAR), accept("2020-10-01", agb=UNKNOWN)), "DIGITAAL_AANBOD",
-         "AANBIEDEN", offers=DIGITAAL, acceptances_quarantined=["geen eenheid"], voorlopig=True, definitief=False,
+         "AANBIEDEN", offers=DIGITAAL, acceptances_quarantined=["not a unit"], voorlopig=True, definitief=False,
          unanswered=True),
 ]
 

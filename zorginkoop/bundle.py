@@ -34,6 +34,12 @@ class InputFile:
     sends_units_to_review: bool = True
 
     @property
+    def may_refuse_bundle(self) -> bool:
+        """Whether a problem in this file can stop the run. Not for a file whose rows may all be
+        quarantined (reviews): a DD-MM-YYYY date typed by a reviewer is one bad row, not a bad export."""
+        return self.quarantine_tolerance is None or self.quarantine_tolerance < 1
+
+    @property
     def loaded_columns(self) -> tuple[str, ...]:
         kept = tuple(c for c in self.columns if c not in self.private_columns)
         return kept + tuple(self.pseudonymize.values())

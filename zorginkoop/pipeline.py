@@ -54,7 +54,7 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
     tolerances = {spec.table: policy.parameters.quarantine_tolerance if spec.quarantine_tolerance is None
                   else spec.quarantine_tolerance for spec in specs}
     with connect(db_path) as con:
-        errors = [e for spec in specs for e in refuse_foreign_formats(con, spec)]
+        errors = [e for spec in specs if spec.may_refuse_bundle for e in refuse_foreign_formats(con, spec)]
         if errors:
             raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
         checked = {r.file: r for spec in specs for r in check_rows(con, spec)}

@@ -25,13 +25,13 @@ select
     _line,
     case
         when outcome is null then
-            format('({}, {}) is geen eenheid van deze selectie: er is geen aanbod om te accepteren', praktijk_agb, discipline)
+            format('({}, {}) is not a unit of this selection: there is no offer to accept', praktijk_agb, discipline)
         when eindbesluit = 'LOPENDE_OVEREENKOMST' then
-            'de eenheid heeft een lopende overeenkomst die het contractjaar dekt: er is geen nieuw aanbod om te accepteren'
+            'the unit has a running contract (lopende overeenkomst) that covers the contract year: there is no new offer to accept'
         when eindbesluit <> 'AANBIEDEN' then
-            format('geen aanbod voor deze eenheid (uitkomst {}, eindbesluit {}): een acceptatie telt alleen voor een aanbod',
+            format('no offer for this unit (outcome {}, eindbesluit {}): an acceptance counts only for an offer',
                 outcome, eindbesluit)
         when geaccepteerd_op > signing_deadline then
-            format('geaccepteerd op {}, na de uiterste tekendatum {}', geaccepteerd_op, signing_deadline)
+            format('accepted on {}, after the signing deadline (uiterste tekendatum) {}', geaccepteerd_op, signing_deadline)
     end as quarantine_reason
 from judged

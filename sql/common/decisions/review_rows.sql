@@ -9,7 +9,11 @@ with reviews as (
         cases.outcome,
         vocabulary.eindbesluit = 'OPEN' as ter_beoordeling,
         reviews.beoordeeld_op = max(reviews.beoordeeld_op) over (
-            partition by reviews.praktijk_agb, reviews.discipline) as laatste
+            partition by reviews.praktijk_agb, reviews.discipline) as laatste,
+        -- rows of one date that say the same (they may differ in spaces only): the first one counts
+        row_number() over (
+            partition by reviews.praktijk_agb, reviews.discipline, reviews.beoordeeld_op
+            order by reviews._file, reviews._line) as volgnummer
     from staged.reviews as reviews
     left join decisions.unit_cases as cases using (praktijk_agb, discipline)
     left join seeds.outcomes as vocabulary using (outcome)
@@ -27,7 +31,7 @@ latest_per_unit as (
 ),
 
 review_outcomes as (
-    select string_agg(outcome, ' of ' order by cast(volgorde as integer)) as namen
+    select string_agg(outcome, ' or ' order by cast(volgorde as integer)) as namen
     from seeds.outcomes
     where eindbesluit = 'OPEN'
 )
@@ -43,16 +47,16 @@ select
     reviews._line,
     case
         when reviews.outcome is null then
-            format('({}, {}) is geen eenheid van deze selectie; een besluit geldt alleen voor een eenheid in beoordeling',
+            format('({}, {}) is not a unit of this selection; a besluit applies only to a unit under review',
                 reviews.praktijk_agb, reviews.discipline)
         when not reviews.ter_beoordeling then
-            format('de eenheid heeft uitkomst {} en staat niet ter beoordeling; een besluit geldt alleen voor {}',
+            format('the unit has outcome {} and is not under review; a besluit applies only to {}',
                 reviews.outcome, review_outcomes.namen)
         when reviews.laatste and latest.tegenstrijdig then
-            format('tegenstrijdige besluiten voor deze eenheid op {} (regels {}); de beoordeling blijft open tot één besluit overblijft',
+            format('conflicting besluiten for this unit on {} (lines {}); the review stays open until one besluit remains',
                 reviews.beoordeeld_op, array_to_string(latest.regels[1:5], ', '))
     end as quarantine_reason,
-    coalesce(reviews.ter_beoordeling and reviews.laatste and not latest.tegenstrijdig, false) as telt
+    coalesce(reviews.ter_beoordeling and reviews.laatste and not latest.tegenstrijdig and reviews.volgnummer = 1, false) as telt
 from reviews
 cross join review_outcomes
 left join latest_per_unit as latest using (praktijk_agb, discipline)

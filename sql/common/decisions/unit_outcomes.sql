@@ -8,29 +8,11 @@
 -- that counts (decisions.review_rows) fills besluit, motivering, beoordelaar, beoordeeld_op, and
 -- eindbesluit is that besluit, OPEN while a unit under review has none, and for every other unit what
 -- its outcome means (seeds.outcomes: AANBIEDEN, NIET_AANBIEDEN or LOPENDE_OVEREENKOMST). A unit
--- offered after review gets the contract dates of the policy's contract terms; one whose running
--- contract covers the contract year (aanbodlijst lopende_overeenkomst) gets no second contract for
--- the same year: AANBIEDEN confirms the running contract (eindbesluit LOPENDE_OVEREENKOMST, its
--- own dates; docs/decisions.md).
+-- offered after review gets the contract dates of the policy's contract terms.
 with reviews as (
     select praktijk_agb, discipline, besluit, motivering, beoordelaar, beoordeeld_op
     from decisions.review_rows
     where telt
-),
-
-cleared as (
-    select
-        cases.praktijk_agb,
-        cases.discipline,
-        case when cases.aanbodlijst = 'lopende_overeenkomst' then 'LOPENDE_OVEREENKOMST' else 'AANBIEDEN' end as eindbesluit,
-        case when cases.aanbodlijst = 'lopende_overeenkomst' then cases.overeenkomst_ingangsdatum else terms.ingangsdatum end
-            as ingangsdatum,
-        case when cases.aanbodlijst = 'lopende_overeenkomst' then cases.overeenkomst_einddatum else terms.einddatum end
-            as einddatum
-    from decisions.unit_cases as cases
-    join reviews using (praktijk_agb, discipline)
-    left join policy.contract_terms as terms using (discipline)
-    where reviews.besluit = 'AANBIEDEN'
 )
 
 select
@@ -41,21 +23,19 @@ select
         when 'GEEN_ACTIE' then [cases.geen_actie_reden]
         else []
     end as reasons,
-    case when cleared.eindbesluit is not null then cleared.ingangsdatum else cases.contract_ingangsdatum end
+    case when reviews.besluit = 'AANBIEDEN' then terms.ingangsdatum else cases.contract_ingangsdatum end
         as contract_ingangsdatum,
-    case when cleared.eindbesluit is not null then cleared.einddatum else cases.contract_einddatum end
+    case when reviews.besluit = 'AANBIEDEN' then terms.einddatum else cases.contract_einddatum end
         as contract_einddatum,
     reviews.besluit,
     reviews.motivering,
     reviews.beoordelaar,
     reviews.beoordeeld_op,
-    case
-        when vocabulary.eindbesluit <> 'OPEN' then vocabulary.eindbesluit
-        else coalesce(cleared.eindbesluit, reviews.besluit, 'OPEN')
-    end as eindbesluit,
+    case when vocabulary.eindbesluit = 'OPEN' then coalesce(reviews.besluit, 'OPEN') else vocabulary.eindbesluit end
+        as eindbesluit,
     vocabulary.eindbesluit = 'OPEN' as ter_beoordeling,
-    coalesce(cleared.eindbesluit = 'AANBIEDEN', false) as na_beoordeling
+    coalesce(reviews.besluit = 'AANBIEDEN', false) as na_beoordeling
 from decisions.unit_cases as cases
 left join seeds.outcomes as vocabulary using (outcome)
 left join reviews using (praktijk_agb, discipline)
-left join cleared using (praktijk_agb, discipline)
+left join policy.contract_terms as terms using (discipline)

@@ -61,12 +61,8 @@ select
     'GEEN_OVEREENKOMST_GEEN_AANVRAAG' as geen_actie_reden,
     outcomes.segment,
     outcomes.segment_redenen,
-    -- what clearing this unit means (also after review, contract cycle 2): rows 4-6 of the table
-    case
-        when outcomes.segment = 'offerte' then 'offerte_uitnodigingen'
-        when outcomes.overeenkomst_dekt_contractjaar then 'lopende_overeenkomst'
-        else 'digitale_aanbiedingen'
-    end as aanbodlijst,
+    -- the offer list an offer to this unit goes on (also after review, contract cycle 2): by segment
+    case when outcomes.segment = 'offerte' then 'offerte_uitnodigingen' else 'digitale_aanbiedingen' end as aanbodlijst,
     cijfers.* exclude (praktijk_agb, discipline),
     online.online_beoordeeld,
     online.online_maatwerk,

@@ -74,16 +74,10 @@ select
     outcomes.aanvraagdatum,
     outcomes.applied_on_time,
     outcomes.running_contract,
-    -- what clearing this unit means (also after review, contract cycle 2): its running contract goes
-    -- on (no new offer: cycle 1.4), else an offer on the proactive list for a unit with a prior
-    -- contract and declarations, else on the list of offers on application
-    case
-        when outcomes.running_contract then 'lopende_overeenkomst'
-        when outcomes.prior_contract and outcomes.declared_prior_year then 'proactive_offers'
-        else 'requested_offers'
-    end as aanbodlijst,
-    outcomes.running_ingangsdatum as overeenkomst_ingangsdatum,
-    outcomes.running_einddatum as overeenkomst_einddatum,
+    -- the offer list an offer to this unit goes on (also after review, contract cycle 2): proactive
+    -- for a unit with a prior contract and declarations, else the unit came by application
+    case when outcomes.prior_contract and outcomes.declared_prior_year then 'proactive_offers' else 'requested_offers' end
+        as aanbodlijst,
     bi.bi,
     bi.aantal_patienten,
     case

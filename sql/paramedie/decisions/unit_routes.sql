@@ -50,12 +50,12 @@ applied as (
 ),
 
 running as (
-    -- the running contract that reaches furthest; its dates go on the decision
+    -- the running contract that reaches furthest (of two as far, the later start); its dates go on
+    -- the decision. A struct orders by its fields in turn, so the choice never depends on row order.
     select
         contracts.praktijk_agb,
         contracts.discipline,
-        arg_max(contracts.ingangsdatum, coalesce(contracts.einddatum, date '9999-12-31')) as ingangsdatum,
-        max(coalesce(contracts.einddatum, date '9999-12-31')) as einddatum
+        max({'einde': coalesce(contracts.einddatum, date '9999-12-31'), 'ingang': contracts.ingangsdatum}) as lopend
     from intermediate.unit_contracts as contracts
     cross join parameters
     where contracts.ingangsdatum <= parameters.contract_year_start
@@ -71,8 +71,8 @@ select
     applied.aanvraagdatum,
     applied.aanvraagdatum is not null and applied.aanvraagdatum < parameters.application_deadline as applied_on_time,
     running.praktijk_agb is not null as running_contract,
-    running.ingangsdatum as running_ingangsdatum,
-    nullif(running.einddatum, date '9999-12-31') as running_einddatum
+    running.lopend.ingang as running_ingangsdatum,
+    nullif(running.lopend.einde, date '9999-12-31') as running_einddatum
 from intermediate.units as units
 cross join parameters
 left join contracted using (praktijk_agb, discipline)
