@@ -166,6 +166,10 @@ def test_workbook_round_trip(reviewed, tmp_path):
     col = {label: header.index(label) + 1 for label in ("AGB-code praktijk", "Besluit", "Motivering", "Beoordelaar", "Beoordeeld op")}
     row_of = {sheet.cell(r, col["AGB-code praktijk"]).value: r for r in range(2, sheet.max_row + 1)}
     assert sheet.cell(row_of["04999903"], col["Besluit"]).value == "AANBIEDEN"  # filled from the earlier decision
+    offers = book["Aanbod proactief"]
+    flag = [c.value for c in offers[1]].index("Na beoordeling")
+    marked = {row[0].value for row in offers.iter_rows(min_row=2) if row[flag].value}
+    assert marked == {"04999903"}  # the analyst sees which offer came from a review
     r = row_of["04999904"]
     sheet.cell(r, col["Besluit"]).value = "NIET_AANBIEDEN"
     sheet.cell(r, col["Motivering"]).value = "Geen spiegelinformatie na navraag"

@@ -82,11 +82,13 @@ SHEETS = (
         ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("plaats", "Plaats"),
         ("segment_redenen", "Reden offerteprocedure"), *_FIGURES,
         ("productiemonitoring", "Productiemonitoring"), ("online_maatwerk", "Online maatwerk"),
-        ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"), ("uiterste_tekendatum", "Uiterste datum tekenen"))),
+        ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"), ("uiterste_tekendatum", "Uiterste datum tekenen"),
+        ("na_beoordeling", "Na beoordeling"))),
     Sheet("Digitaal aanbod", "digitale_aanbiedingen", (
         ("instelling_agb", "AGB-code instelling"), ("naam", "Naam"), ("kvk_nummer", "KvK-nummer"), ("plaats", "Plaats"),
         ("contract_ingangsdatum", "Ingangsdatum contract"), ("contract_einddatum", "Einddatum contract"),
-        ("uiterste_tekendatum", "Uiterste datum tekenen"), ("online_maatwerk", "Online maatwerk"), ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"))),
+        ("uiterste_tekendatum", "Uiterste datum tekenen"), ("online_maatwerk", "Online maatwerk"),
+        ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"), ("na_beoordeling", "Na beoordeling"))),
     Sheet("Individuele beoordeling", "case_reviews", (
         ("instelling_agb", "AGB-code instelling"), ("discipline", "Discipline"), ("naam", "Naam"), ("plaats", "Plaats"),
         ("reasons", "Redenen"), ("review_details", "Toelichting"), ("segment", "Segment"),
@@ -95,7 +97,8 @@ SHEETS = (
         ("instelling_agb", "AGB-code instelling"), ("outcome", "Uitkomst"), ("reasons", "Redenen"), ("segment", "Segment"),
         *_FIGURES, ("productiemonitoring", "Productiemonitoring"), ("online_maatwerk", "Online maatwerk"),
         ("wachttijd_gesprek", "Wachttijdgesprek (diagnosegroepen)"), ("overeenkomst_actueel", "Overeenkomst 2020 of later"),
-        ("aanvraagdatum", "Aanvraagdatum"))),
+        ("aanvraagdatum", "Aanvraagdatum"), ("eindbesluit", "Eindbesluit"), ("besluit", "Besluit na beoordeling"), ("motivering", "Motivering"),
+        ("beoordelaar", "Beoordelaar"))),
     Sheet("Zorgzoeker", "zorgzoeker", (
         ("vestiging_agb", "AGB-code vestiging"), ("praktijk_agb", "AGB-code instelling"), ("naam", "Naam"),
         ("postcode", "Postcode"), ("plaats", "Plaats"), ("gecontracteerd", "Gecontracteerd"),

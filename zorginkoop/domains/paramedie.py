@@ -71,7 +71,7 @@ class ParamediePolicy(Strict):
 
 _OFFER_COLUMNS = (("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("naam", "Naam"),
                   ("kvk_nummer", "KvK-nummer"), ("contract_ingangsdatum", "Ingangsdatum contract"),
-                  ("contract_einddatum", "Einddatum contract"))
+                  ("contract_einddatum", "Einddatum contract"), ("na_beoordeling", "Na beoordeling"))
 
 SHEETS = (
     Sheet("Aanbod proactief", "proactive_offers", _OFFER_COLUMNS),
@@ -88,7 +88,8 @@ SHEETS = (
     Sheet("Geen aanbod", "decisions", (
         ("praktijk_agb", "AGB-code praktijk"), ("discipline", "Discipline"), ("outcome", "Uitkomst"), ("reasons", "Redenen"),
         ("prior_contract", "Overeenkomst vorig jaar"), ("declared_prior_year", "Gedeclareerd vorig jaar"),
-        ("aanvraagdatum", "Aanvraagdatum"), ("bi", "Behandelindex")),
+        ("aanvraagdatum", "Aanvraagdatum"), ("bi", "Behandelindex"), ("besluit", "Besluit na beoordeling"), ("motivering", "Motivering"),
+        ("beoordelaar", "Beoordelaar")),
         where="eindbesluit = 'NIET_AANBIEDEN'"),  # also the units a reviewer decided not to offer
     Sheet("Zorgzoeker", "zorgzoeker", (
         ("vestiging_agb", "AGB-code vestiging"), ("praktijk_agb", "AGB-code praktijk"), ("naam", "Naam"),
