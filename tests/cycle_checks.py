@@ -1,6 +1,63 @@
-"""What the table-driven cycle tests of both policies check the same way (contract cycle.md)."""
+"""What the table-driven cycle tests of both policies do the same way (contract cycle.md): read a
+run's outputs into dicts, add each case's rows while remembering the lines of its review and
+acceptance rows, and run the bundle twice (with acceptances: definitief; without: voorlopig)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+import duckdb
+
+from .conftest import run_selection
+
+REVIEWS, ACCEPTANCES = "reviews/beoordelingen.csv", "acceptances/acceptances.csv"
+
+
+def _normal(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def table(out, name: str) -> list[dict]:
+    """A run's <name>.parquet as dicts, dates as YYYY-MM-DD."""
+    cursor = duckdb.connect().execute(f"select * from '{out}/{name}.parquet'")
+    columns = [d[0] for d in cursor.description]
+    return [{c: _normal(v) for c, v in zip(columns, row)} for row in cursor.fetchall()]
+
+
+def by_unit(rows: list[dict], key: Callable[[dict], object]) -> dict:
+    """Rows by unit; a unit twice in one output is an error."""
+    units = {}
+    for row in rows:
+        assert key(row) not in units, f"unit {key(row)} appears twice"
+        units[key(row)] = row
+    return units
+
+
+def add_cases(bundle, cases, agb_of: Callable[[int, object], str]) -> dict:
+    """Each case's rows into the bundle; per case the (file, line) of the review and acceptance rows it added."""
+    lines: dict[str, dict[str, list[tuple[str, int]]]] = {}
+    for i, case in enumerate(cases):
+        before = {t: len(bundle.rows[t]) for t in ("reviews", "acceptances")}
+        case.setup(bundle, agb_of(i, case))
+        # data row n of a CSV file sits on line n + 1 (line 1 is the header)
+        lines[case.id] = {t: [(f, n + 2) for n in range(before[t], len(bundle.rows[t]))]
+                          for t, f in (("reviews", REVIEWS), ("acceptances", ACCEPTANCES))}
+        assert len(lines[case.id]["reviews"]) == len(case.reviews_quarantined), case.id
+        assert len(lines[case.id]["acceptances"]) == len(case.acceptances_quarantined), case.id
+    return lines
+
+
+def run_twice(bundle, work, policy, read: Callable) -> dict:
+    """The bundle with its acceptances (zorgzoeker definitief) and without them (voorlopig)."""
+    for name in ("definitief", "voorlopig"):
+        (work / name).mkdir()
+    with_acceptances = run_selection(bundle.write(work / "bundle-definitief"), work / "definitief", policy)
+    bundle.rows["acceptances"] = []
+    without = run_selection(bundle.write(work / "bundle-voorlopig"), work / "voorlopig", policy)
+    return {"voorlopig": read(without), "definitief": read(with_acceptances)}
 
 
 def judged_places(cases, lines: dict) -> set:
@@ -9,3 +66,14 @@ def judged_places(cases, lines: dict) -> set:
             for places, judged in ((lines[case.id]["reviews"], case.reviews_quarantined),
                                    (lines[case.id]["acceptances"], case.acceptances_quarantined))
             for place, reason in zip(places, judged) if reason is not None}
+
+
+def assert_eindbesluit(decisions: dict, review_outcomes, eindbesluit: dict) -> None:
+    """Every unit has an eindbesluit: the besluit (or OPEN) under review, else what its outcome means."""
+    for unit, d in decisions.items():
+        assert d["eindbesluit"] is not None, unit
+        if d["outcome"] in review_outcomes:
+            assert d["eindbesluit"] == (d["besluit"] or "OPEN"), unit
+        else:
+            assert d["eindbesluit"] == eindbesluit[d["outcome"]], unit
+            assert d["besluit"] is None, unit

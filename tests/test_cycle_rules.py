@@ -12,7 +12,6 @@ land in quarantine.parquet, and why.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -20,10 +19,8 @@ import duckdb
 import pytest
 
 from .builder import COMPLIANCE, Bundle
-from .conftest import run_selection
-from .cycle_checks import judged_places
+from .cycle_checks import REVIEWS, add_cases, assert_eindbesluit, by_unit, judged_places, run_twice, table
 
-REVIEWS, ACCEPTANCES = "reviews/beoordelingen.csv", "acceptances/acceptances.csv"
 OFFER_LISTS = ("proactive_offers", "requested_offers")
 REVIEW_OUTCOMES = ("INDIVIDUELE_BEOORDELING", "ZORGPLICHTTOETS")
 EINDBESLUIT = {"PROACTIEF_AANBOD": "AANBIEDEN", "AANBOD_OP_AANVRAAG": "AANBIEDEN",
@@ -443,35 +440,15 @@ CASES = [
 ]
 
 
-def _normal(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    return value
-
-
-def _table(out, name: str) -> list[dict]:
-    cursor = duckdb.connect().execute(f"select * from '{out}/{name}.parquet'")
-    columns = [d[0] for d in cursor.description]
-    return [{c: _normal(v) for c, v in zip(columns, row)} for row in cursor.fetchall()]
-
-
-def _by_unit(rows: list[dict]) -> dict[tuple[str, str], dict]:
-    units = {}
-    for row in rows:
-        key = (row["praktijk_agb"], row["discipline"])
-        assert key not in units, f"unit {key} appears twice"
-        units[key] = row
-    return units
-
-
 def _read(out) -> dict:
+    unit = lambda r: (r["praktijk_agb"], r["discipline"])  # noqa: E731
     return {
-        "decisions": _by_unit(_table(out, "decisions")),
-        "rules": {(r["praktijk_agb"], r["discipline"], r["rule"]): r for r in _table(out, "rule_results")},
-        **{name: _by_unit(_table(out, name)) for name in (*OFFER_LISTS, "case_reviews", "zorgplicht_reviews",
-                                                          "unanswered_offers")},
-        "zorgzoeker": _table(out, "zorgzoeker"),
-        "quarantine": {(r["file"], r["line"]): r for r in _table(out, "quarantine")},
+        "decisions": by_unit(table(out, "decisions"), unit),
+        "rules": {(r["praktijk_agb"], r["discipline"], r["rule"]): r for r in table(out, "rule_results")},
+        **{name: by_unit(table(out, name), unit) for name in (*OFFER_LISTS, "case_reviews", "zorgplicht_reviews",
+                                                              "unanswered_offers")},
+        "zorgzoeker": table(out, "zorgzoeker"),
+        "quarantine": {(r["file"], r["line"]): r for r in table(out, "quarantine")},
         "out": out,
     }
 
@@ -480,22 +457,8 @@ def _read(out) -> dict:
 def cycle(tmp_path_factory, policy):
     """Both runs, and per case the (file, line) of each review and acceptance row it added."""
     bundle = Bundle()
-    lines: dict[str, dict[str, list[tuple[str, int]]]] = {}
-    for case in CASES:
-        before = {t: len(bundle.rows[t]) for t in ("reviews", "acceptances")}
-        case.setup(bundle, case.agb)
-        # data row n of a CSV file sits on line n + 1 (line 1 is the header)
-        lines[case.id] = {t: [(f, i + 2) for i in range(before[t], len(bundle.rows[t]))]
-                          for t, f in (("reviews", REVIEWS), ("acceptances", ACCEPTANCES))}
-        assert len(lines[case.id]["reviews"]) == len(case.reviews_quarantined), case.id
-        assert len(lines[case.id]["acceptances"]) == len(case.acceptances_quarantined), case.id
-    work = tmp_path_factory.mktemp("cycle")
-    for name in ("definitief", "voorlopig"):
-        (work / name).mkdir()
-    with_acceptances = run_selection(bundle.write(work / "bundle-definitief"), work / "definitief", policy)
-    bundle.rows["acceptances"] = []
-    without = run_selection(bundle.write(work / "bundle-voorlopig"), work / "voorlopig", policy)
-    return {"voorlopig": _read(without), "definitief": _read(with_acceptances), "lines": lines}
+    lines = add_cases(bundle, CASES, lambda i, case: case.agb)
+    return {**run_twice(bundle, tmp_path_factory.mktemp("cycle"), policy, _read), "lines": lines}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -588,13 +551,7 @@ def test_every_outcome_has_an_eindbesluit(cycle):
         assert {d["outcome"] for d in decisions.values()} == {
             "PROACTIEF_AANBOD", "AANBOD_OP_AANVRAAG", "LOPENDE_OVEREENKOMST", "ZORGPLICHTTOETS",
             "INDIVIDUELE_BEOORDELING", "NIET_AANBIEDEN", "AANVRAAG_TE_LAAT", "GEEN_ACTIE"}
-        for unit, d in decisions.items():
-            assert d["eindbesluit"] is not None, unit
-            if d["outcome"] in REVIEW_OUTCOMES:
-                assert d["eindbesluit"] == (d["besluit"] or "OPEN"), unit
-            else:
-                assert d["eindbesluit"] == EINDBESLUIT[d["outcome"]], unit
-                assert d["besluit"] is None, unit
+        assert_eindbesluit(decisions, REVIEW_OUTCOMES, EINDBESLUIT)
 
 
 def test_offer_lists_hold_every_unit_offered(cycle):

@@ -9,7 +9,6 @@ without Prefect: without the acceptances file (zorgzoeker voorlopig) and with it
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,13 +17,11 @@ import pytest
 
 
 from .builder_ggz import GgzBundle
-from .conftest import run_selection
-from .cycle_checks import judged_places
+from .cycle_checks import REVIEWS, add_cases, assert_eindbesluit, by_unit, judged_places, run_twice, table
 
 MARKET = "54000000"
 UNKNOWN = "54999999"  # no institution in the bundle has this AGB code
 ONE_YEAR = ("2020-01-01", "2020-12-31")  # overlaps 2020, does not cover 2021: DIGITAAL_AANBOD
-REVIEWS, ACCEPTANCES = "reviews/beoordelingen.csv", "acceptances/acceptances.csv"
 OFFER_LISTS = ("offerte_uitnodigingen", "digitale_aanbiedingen")
 EINDBESLUIT = {"OFFERTE_UITNODIGING": "AANBIEDEN", "DIGITAAL_AANBOD": "AANBIEDEN",
                "LOPENDE_OVEREENKOMST": "LOPENDE_OVEREENKOMST", "NIET_AANBIEDEN": "NIET_AANBIEDEN",
@@ -212,33 +209,14 @@ def agb_of(index: int) -> str:
     return f"54{index + 1:06d}"
 
 
-def _normal(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    return value
-
-
-def _table(out, name: str) -> list[dict]:
-    cursor = duckdb.connect().execute(f"select * from '{out}/{name}.parquet'")
-    columns = [d[0] for d in cursor.description]
-    return [{c: _normal(v) for c, v in zip(columns, row)} for row in cursor.fetchall()]
-
-
-def _by_unit(rows: list[dict], key="instelling_agb") -> dict[str, dict]:
-    units = {}
-    for row in rows:
-        assert row[key] not in units, f"unit {row[key]} appears twice"
-        units[row[key]] = row
-    return units
-
-
 def _read(out) -> dict:
+    instelling = lambda r: r["instelling_agb"]  # noqa: E731
     return {
-        "decisions": _by_unit(_table(out, "decisions")),
-        "rules": {(r["praktijk_agb"], r["rule"]): r for r in _table(out, "rule_results")},
-        **{name: _by_unit(_table(out, name)) for name in (*OFFER_LISTS, "case_reviews", "unanswered_offers")},
-        "zorgzoeker": _by_unit(_table(out, "zorgzoeker"), "praktijk_agb"),
-        "quarantine": {(r["file"], r["line"]): r for r in _table(out, "quarantine")},
+        "decisions": by_unit(table(out, "decisions"), instelling),
+        "rules": {(r["praktijk_agb"], r["rule"]): r for r in table(out, "rule_results")},
+        **{name: by_unit(table(out, name), instelling) for name in (*OFFER_LISTS, "case_reviews", "unanswered_offers")},
+        "zorgzoeker": by_unit(table(out, "zorgzoeker"), lambda r: r["praktijk_agb"]),
+        "quarantine": {(r["file"], r["line"]): r for r in table(out, "quarantine")},
         "out": out,
     }
 
@@ -248,21 +226,8 @@ def cycle(tmp_path_factory, ggz_policy):
     b = GgzBundle()
     b.instelling(MARKET)
     b.claim(MARKET, "100000000.00", zorgtype="LGGZ")
-    lines: dict[str, dict[str, list[tuple[str, int]]]] = {}
-    for i, case in enumerate(CASES):
-        before = {t: len(b.rows[t]) for t in ("reviews", "acceptances")}
-        case.setup(b, agb_of(i))
-        lines[case.id] = {t: [(f, n + 2) for n in range(before[t], len(b.rows[t]))]
-                          for t, f in (("reviews", REVIEWS), ("acceptances", ACCEPTANCES))}
-        assert len(lines[case.id]["reviews"]) == len(case.reviews_quarantined), case.id
-        assert len(lines[case.id]["acceptances"]) == len(case.acceptances_quarantined), case.id
-    work = tmp_path_factory.mktemp("ggz-cycle")
-    for name in ("definitief", "voorlopig"):
-        (work / name).mkdir()
-    with_acceptances = run_selection(b.write(work / "bundle-definitief"), work / "definitief", ggz_policy)
-    b.rows["acceptances"] = []
-    without = run_selection(b.write(work / "bundle-voorlopig"), work / "voorlopig", ggz_policy)
-    return {"voorlopig": _read(without), "definitief": _read(with_acceptances), "lines": lines}
+    lines = add_cases(b, CASES, lambda i, case: agb_of(i))
+    return {**run_twice(b, tmp_path_factory.mktemp("ggz-cycle"), ggz_policy, _read), "lines": lines}
 
 
 @pytest.mark.parametrize("index,case", list(enumerate(CASES)), ids=[c.id for c in CASES])
@@ -329,13 +294,7 @@ def test_every_outcome_has_an_eindbesluit(cycle):
     for run_name in ("voorlopig", "definitief"):
         decisions = cycle[run_name]["decisions"]
         assert {d["outcome"] for d in decisions.values()} == {*EINDBESLUIT, "INDIVIDUELE_BEOORDELING"}
-        for agb, d in decisions.items():
-            assert d["eindbesluit"] is not None, agb
-            if d["outcome"] == "INDIVIDUELE_BEOORDELING":
-                assert d["eindbesluit"] == (d["besluit"] or "OPEN"), agb
-            else:
-                assert d["eindbesluit"] == EINDBESLUIT[d["outcome"]], agb
-                assert d["besluit"] is None, agb
+        assert_eindbesluit(decisions, ("INDIVIDUELE_BEOORDELING",), EINDBESLUIT)
 
 
 def test_offer_lists_hold_every_institution_offered(cycle):
