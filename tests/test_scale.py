@@ -96,3 +96,17 @@ def test_bench_floor_and_pandas_baseline_run_on_the_sample(tmp_path):
     assert floor["rows"] == lines + parquet_rows
     pandas = json.loads((tmp_path / "pandas.json").read_text())
     assert pandas["outcomes"]["PROACTIEF_AANBOD"] > 100
+
+
+def test_bench_claims_yardstick_and_profile_run_on_the_sample(tmp_path):
+    """The read_fwf yardstick reads every line of a PM304 file; the profile times every step of every stage."""
+    pm304 = sorted(SAMPLE_DIR.glob("claims/*.asc"))[0]
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "pandas_fwf.py"), str(pm304), str(tmp_path / "fwf.json")], check=True)
+    assert json.loads((tmp_path / "fwf.json").read_text())["rows"] == sum(1 for _ in pm304.open(newline=""))
+    profile = tmp_path / "profile.md"
+    subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "profile.py"), str(SAMPLE_DIR), "paramedie-2024", str(profile)],
+                   check=True, stdout=subprocess.DEVNULL)
+    text = profile.read_text()
+    for step in ("| ingest | claims/" + pm304.name, "| validate | row checks claims", "| validate | Great Expectations claims",
+                 "| select | decisions.unit_outcomes", "| export | exports.decisions"):
+        assert step in text, step

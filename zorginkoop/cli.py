@@ -34,6 +34,33 @@ def _print_summary(output_dir: Path, domain) -> None:
     console.print(table)
 
 
+def start_prefect_server_early():
+    """Prefect's temporary server takes seconds to boot in its own process: start it now, in the
+    background, so that it boots while this process imports the run's libraries. Only when no
+    server is configured (PREFECT_API_URL); the flow then finds it running (Prefect keeps one
+    temporary server per process). Should this fail, the flow starts the server itself."""
+    import threading
+
+    def start() -> None:
+        try:
+            from prefect.client.orchestration import PREFECT_SERVER_EPHEMERAL_ENABLED
+            from prefect.settings import PREFECT_API_URL
+
+            if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED:
+                return
+            from prefect.server.api.server import SubprocessASGIServer
+
+            SubprocessASGIServer().start()
+        except Exception:  # noqa: BLE001 - the flow starts the server itself, and reports what fails
+            import logging
+
+            logging.getLogger(__name__).debug("early start of Prefect's temporary server failed", exc_info=True)
+
+    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    thread.start()
+    return thread
+
+
 @app.command()
 def run(
     policy: Annotated[str, typer.Option(help="Bundled policy name (see policies/) or path to a policy YAML file.")] = "paramedie-2024",
@@ -49,10 +76,12 @@ def run(
     from .settings import apply_defaults
 
     apply_defaults(quiet)
+    server = start_prefect_server_early()
     from . import progress
     from flows.annual_selection import annual_selection
 
     progress.enable(not quiet)
+    server.join()
 
     try:
         result = annual_selection(policy=policy, input_dir=str(input) if input else None,
@@ -236,7 +265,10 @@ def publish_command(
     from .settings import apply_defaults
 
     apply_defaults(quiet=True)
+    server = start_prefect_server_early()
     from flows.publication import publication
+
+    server.join()
 
     try:
         output = output or run.with_name(f"{run.name}-publicatie")
