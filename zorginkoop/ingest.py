@@ -5,7 +5,9 @@ Raw tables keep each value exactly as written (VARCHAR), plus `_file` and
 the staged SQL layer, after validation. Private columns (the insured's BSN) are
 checked for presence and never loaded: a BSN that passes the 11-proef is replaced
 by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
-raw.quarantine. PM304 files take the same path through zorginkoop.pm304.
+raw.quarantine. The 11-proef and the HMAC run once per distinct BSN, in the build side of
+a hash join within that one query (the only place a BSN is held, in memory); no table
+ever holds a BSN. PM304 files take the same path through zorginkoop.pm304.
 """
 
 from __future__ import annotations
@@ -76,12 +78,18 @@ def create_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
     create_codes_table(con)
 
 
-def _pseudonymized(spec: InputFile) -> tuple[str, str]:
-    """Select items that replace private columns by pseudonyms, and the filter on valid BSNs."""
+def _pseudonymized(spec: InputFile, source: str) -> tuple[str, str, str, str]:
+    """A CTE with the pseudonym of each distinct private value, and the select items, filter and
+    join that use it: the 11-proef and the HMAC run once per patient, not once per row. The BSN
+    lives only in that join's build side (one query); the loading query's table never holds it."""
     if not spec.pseudonymize:
-        return "", "true"
+        return "", "", "true", ""
     (private, pseudo), = spec.pseudonymize.items()
-    return f', pseudonym(cast("{private}" as varchar)) as "{pseudo}"', f'elfproef(cast("{private}" as varchar))'
+    value = f'cast("{private}" as varchar)'
+    cte = (f"_pseudonyms as (select _value, elfproef(_value) as _value_valid, pseudonym(_value) as _value_pseudonym "
+           f"from (select distinct {value} as _value from {source})), ")
+    return (cte, f', _pseudonyms._value_pseudonym as "{pseudo}"', "coalesce(_pseudonyms._value_valid, false)",
+            f"left join _pseudonyms on {value} = _pseudonyms._value")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
@@ -109,7 +117,6 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
                             examples=header, hint=f"The file has the columns shown; the contract requires {', '.join(spec.columns)}")
     plain = [c for c in spec.loaded_columns if c not in spec.pseudonymize.values()]
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in plain)
-    pseudonyms, valid = _pseudonymized(spec)
     rel_sql = rel.replace("'", "''")
     # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1 and
     # come numbered by the reader (no window, which would run on one thread).
@@ -118,11 +125,13 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
         source, line = f"read_parquet('{quoted}', file_row_number=true)", "file_row_number + 1"
     else:
         source, line = _source(path), "row_number() over () + 1"
+    cte, pseudonyms, valid, join = _pseudonymized(spec, source)
     try:
         con.execute(f"""
             create or replace temp table incoming as
-            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file, {line} as _line
-            from {source}
+            with {cte}_rows as (select *, {line} as _source_line from {source})
+            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file, _source_line as _line
+            from _rows {join}
         """)
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",

@@ -1,0 +1,58 @@
+"""The fast ingest paths (one numbered pass per PM304 file, one HMAC per distinct BSN) keep line
+numbers, first-in-line-order reconciliation values and per-row pseudonyms exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+import duckdb
+
+from zorginkoop.claims import load_claims
+from zorginkoop.domains import get_domain
+from zorginkoop.pm304 import render_message
+
+KEY = os.environ["ZORGINKOOP_PSEUDONYM_KEY"].encode()
+
+
+def prestatie(bsn, ref):
+    return {"bsn": bsn, "zorgverlener_agb": "04000123", "datum": "20230314", "lijst": "073", "code": "1000",
+            "aantal": 1, "cents": 3850, "ref": ref}
+
+
+def load(tmp_path, path):
+    out = tmp_path / "out"
+    load_claims([path], out, get_domain("paramedie"))
+    con = duckdb.connect()
+    return [con.execute(f"select * from '{out}/{name}.parquet'").df() for name in ("claims", "reconciliation", "quarantine")]
+
+
+def test_repeated_bsns_and_latin1(tmp_path):
+    items = [prestatie("111222333", "A"), prestatie("123456782", "B"), prestatie("111222333", "C"), prestatie("123456789", "D")]
+    lines = render_message("04000001", "3311", items, patients={"111222333": {"naam": "Jansén"}})
+    lines += render_message("04000002", "3311", [prestatie("123456782", "E")])
+    path = tmp_path / "in" / "decl.asc"
+    path.parent.mkdir()
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
+    claims, recon, quarantine = load(tmp_path, path)
+    # lines: 01, 02, 04 A, 04 C, 02, 04 B, 02, 04 D, 99 | 01, 02, 04 E, 99 (a message groups by patient)
+    assert list(claims.declaratie_id) == ["A", "C", "B", "E"]
+    assert list(claims.source_line) == [3, 4, 6, 12]
+    expected = {b: hmac.new(KEY, b.encode(), hashlib.sha256).hexdigest() for b in ("111222333", "123456782")}
+    assert list(claims.patient_pseudonym) == [expected["111222333"], expected["111222333"], expected["123456782"], expected["123456782"]]
+    assert list(quarantine.line) == [8] and "11-proef" in quarantine.iloc[0].reason
+    assert list(recon.message) == [1, 2] and recon.ok.all()
+
+
+def test_two_sluitrecords_report_the_first(tmp_path):
+    first = render_message("04000001", "3311", [prestatie("111222333", "A")])
+    second = render_message("04000001", "3311", [prestatie("111222333", "A"), prestatie("111222333", "B")])
+    lines = first + [second[-1]]  # a second 99 declaring 2 prestatierecords after the right one
+    path = tmp_path / "in" / "decl.asc"
+    path.parent.mkdir()
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    claims, recon, quarantine = load(tmp_path, path)
+    assert claims.empty and list(quarantine.line) == [1, 2, 3, 4, 5]
+    assert recon.iloc[0].prestatierecords_declared == 1, "the first sluitrecord in line order"
+    assert "sluitrecord (99) is niet de laatste regel" in recon.iloc[0].reason
