@@ -109,7 +109,12 @@ def refuse_foreign_formats(con: duckdb.DuckDBPyConnection, spec: InputFile) -> l
 
 
 def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheckResult]:
-    """Deduplicate, check and split raw.<table> into validated.<table> and raw.quarantine."""
+    """Deduplicate, check and split raw.<table> into validated.<table> and raw.quarantine.
+
+    Set-based: one scan finds the rows that fail any value check (only those few are then
+    taken apart per check), one aggregate finds the keys that occur more than once (only their
+    rows are compared), and the counts come from the small tables of problems.
+    """
     table, columns = spec.table, spec.loaded_columns
     cols = ", ".join(_q(c) for c in columns)
     checks = value_checks(spec)
@@ -133,15 +138,19 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         from raw.{table} as raw_rows
         left join duplicate_rows using (_file, _line)
     """)
+    # Rows failing any value check, in one pass; each check then runs on these rows only.
+    failing = " or ".join(f"coalesce({condition}, false)" for _, condition, _ in checks) or "false"
+    con.execute(f"create or replace temp table failing_rows as select * from checking where not _duplicate and ({failing})")
     problems = " union all ".join(
         f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "
-        f"from checking where not _duplicate and ({condition})"
+        f"from failing_rows where {condition}"
         for column, condition, reason in checks) or "select null, null, null, null, null where false"
     con.execute(f"create or replace temp table value_problems as {problems}")
     key = [k for k in spec.key if k in columns]
     if key:
         key_cols = ", ".join(_q(k) for k in key)
         key_text = " || ', ' || ".join(f"coalesce({_q(k)}, '')" for k in key)
+        same_key = " and ".join(f"candidates.{_q(k)} is not distinct from repeated.{_q(k)}" for k in key)
         con.execute(f"""
             insert into value_problems
             with candidates as (
@@ -149,10 +158,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
                 where not _duplicate
                     and not exists (select 1 from value_problems as p where p._file = checking._file and p._line = checking._line)
             ),
+            repeated as (
+                select {key_cols} from candidates group by all having count(*) > 1
+            ),
             conflicts as (
                 select *, count(*) over (partition by {key_cols}) as n,
                     list(_line) over (partition by {key_cols}) as lines
-                from candidates
+                from (select candidates.* from candidates semi join repeated on {same_key})
             )
             select _file, _line, {_lit(', '.join(key))}, {key_text},
                 format('key ({{}}) = {{}} occurs on {{}} rows that disagree (lines {{}}); all are kept out',
@@ -163,25 +175,43 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         insert into raw.quarantine
         select _file, _line, col, value, reason from value_problems order by _file, _line, col
     """)
-    record_codes(con, spec, "checking", "exists (select 1 from value_problems as p "
-                                        "where p._file = checking._file and p._line = checking._line)")
+    con.execute("create or replace temp table quarantined_lines as select distinct _file, _line from value_problems")
     con.execute(f"""
-        create or replace table validated.{table} as
-        select {cols}, _file, _line from checking
-        where not _duplicate
-            and not exists (select 1 from value_problems as p where p._file = checking._file and p._line = checking._line)
+        create or replace temp table quarantined_rows as
+        select checking.* from checking semi join quarantined_lines using (_file, _line)
     """)
-    rows = con.execute("""
-        with flagged as (
-            select _file, _duplicate,
-                exists (select 1 from value_problems as p where p._file = checking._file and p._line = checking._line) as _quarantined
-            from checking
-        )
-        select _file, count(*), count(*) filter (where _duplicate), count(*) filter (where _quarantined)
-        from flagged group by _file order by _file
+    record_codes(con, spec, "quarantined_rows", "true")
+    _drop_validated(con, table)
+    kept_out = con.execute("select (select count(*) from duplicate_rows) + (select count(*) from quarantined_lines)").fetchall()[0][0]
+    if kept_out:
+        con.execute(f"""
+            create table validated.{table} as
+            select {cols}, _file, _line from checking
+            where not _duplicate
+                and not exists (select 1 from quarantined_lines as p where p._file = checking._file and p._line = checking._line)
+        """)
+    else:  # every row passes: the same rows without copying millions of them
+        con.execute(f"create view validated.{table} as select {cols}, _file, _line from raw.{table}")
+    # A duplicate is never checked, so no line is both deduplicated and quarantined.
+    rows = con.execute(f"""
+        with read as (select _file, count(*) as n from raw.{table} group by _file),
+        duplicates as (select _file, count(*) as n from duplicate_rows group by _file),
+        quarantined as (select _file, count(*) as n from quarantined_lines group by _file)
+        select _file, read.n, coalesce(duplicates.n, 0), coalesce(quarantined.n, 0)
+        from read left join duplicates using (_file) left join quarantined using (_file)
+        order by _file
     """).fetchall()
-    con.execute("drop view checking; drop table value_problems; drop table duplicate_rows")
+    con.execute("drop view checking; drop table value_problems; drop table duplicate_rows; drop table failing_rows; "
+                "drop table quarantined_lines; drop table quarantined_rows")
     return [RowCheckResult(table, f, read, dup, quarantined) for f, read, dup, quarantined in rows]
+
+
+def _drop_validated(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """validated.<table> is a table, or a view on raw.<table> when every row passed."""
+    for (kind,) in con.execute("select 'view' from duckdb_views() where schema_name = 'validated' and view_name = ? "
+                               "union all select 'table' from duckdb_tables() where schema_name = 'validated' and table_name = ?",
+                               [table, table]).fetchall():
+        con.execute(f"drop {kind} validated.{table}")
 
 
 CODE_COLUMNS = ("agb", "big_nummer", "kp_nummer")

@@ -1,11 +1,14 @@
 """Great Expectations on every input file's validated rows, with Data Docs.
 
-Row-level checks (zorginkoop.rowchecks) have already kept bad rows out; the suite then
-runs on validated.<table>, so what enters selection provably meets every expectation.
-Should an expectation still fail (a check the SQL does not cover), the run stops with
-the file, the column, example values with their line numbers, and what is expected.
+Row-level checks (zorginkoop.rowchecks) have already kept bad rows out, on every row, in SQL;
+the suite then runs on validated.<table>, so what enters selection provably meets every
+expectation. Should an expectation still fail (a check the SQL does not cover), the run stops
+with the file, the column, example values with their line numbers, and what is expected.
 GE 1.24 cannot validate DuckDB through SQLAlchemy, so each table is handed to it as a
-pandas DataFrame (every value still the text as written).
+pandas DataFrame (every value still the text as written): a small table as its rows, any
+other as the distinct values of each column (value expectations hold for every row exactly
+when they hold for every distinct value; key uniqueness is then checked row by row in SQL).
+All suites run in one ephemeral context, and Data Docs are built once at the end.
 """
 
 from __future__ import annotations
@@ -36,8 +39,12 @@ class SuiteResult:
 
 
 def max_rows() -> int:
-    """Above this many rows a table is handed to GE as its distinct values per column."""
-    return int(os.environ.get("ZORGINKOOP_GE_MAX_ROWS", "250000"))
+    """Above this many rows a table is handed to GE as its distinct values per column.
+
+    GE checks dates in Python, one strptime per value: a few thousand rows cost milliseconds,
+    a hundred thousand cost seconds, while the distinct dates of any table are a few thousand.
+    """
+    return int(os.environ.get("ZORGINKOOP_GE_MAX_ROWS", "10000"))
 
 
 def _value_columns(suite: dict) -> set[str]:
@@ -57,11 +64,28 @@ def distinct_values_frame(con, spec: InputFile, suite: dict):
     checked = _value_columns(suite)
     values = {}
     for column in spec.loaded_columns:
-        limit = "" if column in checked else "limit 1"
-        rows = con.execute(f'select distinct "{column}" from validated.{spec.table} order by 1 nulls first {limit}').fetchall()
-        values[column] = [r[0] for r in rows]
+        if column in checked:
+            sql = f'select distinct "{column}" from validated.{spec.table} order by 1 nulls first'
+        else:  # the first distinct value, found without listing them all
+            sql = f'select "{column}" from validated.{spec.table} order by 1 nulls first limit 1'
+        values[column] = [r[0] for r in con.execute(sql).fetchall()]
     longest = max(len(v) for v in values.values())
-    return pd.DataFrame({c: v + [v[0]] * (longest - len(v)) for c, v in values.items()}, dtype=object)
+    return pd.DataFrame({c: _categorical(v + [v[0]] * (longest - len(v))) for c, v in values.items()})
+
+
+def _categorical(values: list):
+    """A column as a pandas Categorical: pandas applies GE's per-value checks (strptime, regex)
+    to each distinct value once, so padding costs nothing; the values stay the text as written.
+
+    A Categorical maps to a Categorical when the mapping is one-to-one, and GE cannot negate that;
+    two unused categories make a mapping to True/False never one-to-one. They hold no row, so no
+    expectation sees them.
+    """
+    import pandas as pd
+
+    categories = sorted({v for v in values if v is not None})
+    unused = [f"\x00unused {i}" for i in range(2)]
+    return pd.Categorical(values, categories=categories + unused)
 
 
 def _context():
@@ -82,15 +106,31 @@ def _lines_of(con, table: str, column: str, value) -> str:
     return ", ".join(f"line {line}" for _, line in rows)
 
 
-def _describe_failure(con, spec: InputFile, result) -> BadInputError:
+def _unexpected_rows(con, table: str, column: str, values: list) -> int:
+    """How many validated rows hold one of these values (GE counted distinct values only)."""
+    known = sorted({str(v) for v in values if v is not None and v == v})
+    has_null = any(v is None or v != v for v in values)
+    where = " or ".join(([f'"{column}" in (select unnest(?::varchar[]))'] if known else [])
+                        + ([f'"{column}" is null'] if has_null else [])) or "false"
+    params = [known] if known else []
+    return con.execute(f"select count(*) from validated.{table} where {where}", params).fetchall()[0][0]
+
+
+def _describe_failure(con, spec: InputFile, result, distinct: bool = False) -> BadInputError:
     config = result.expectation_config
     kwargs = config.kwargs
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or [])
     explain = (config.meta or {}).get("explain", config.type).replace("'{value}'", "the value").replace("{length}", "n")
     res = result.result or {}
     count = res.get("unexpected_count")
+    unexpected = res.get("partial_unexpected_list") or []
+    if distinct and kwargs.get("column"):
+        # The batch held each value once (padded with repeats): count and show rows, not batch entries.
+        unexpected = list(dict.fromkeys(unexpected if res.get("unexpected_list") is None else res["unexpected_list"]))
+        if count is not None:
+            count = _unexpected_rows(con, spec.table, kwargs["column"], unexpected)
     examples = []
-    for value in (res.get("partial_unexpected_list") or [])[:5]:
+    for value in unexpected[:5]:
         if isinstance(value, dict):  # compound keys report whole rows
             examples.append("(" + ", ".join(f"{k}={v}" for k, v in value.items()) + ")")
         else:
@@ -123,7 +163,6 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
     import great_expectations as gx
 
     context = _context()
-    actions = []
     if docs_dir is not None:
         context.add_data_docs_site(DOCS_SITE, {
             "class_name": "SiteBuilder",
@@ -144,19 +183,22 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
             suite_json["expectations"] = [e for e in suite_json["expectations"] if "unique" not in e["type"]]
             suite_json["meta"]["batch"] = "distinct values per column (key uniqueness checked row by row in SQL)"
             frame = distinct_values_frame(con, spec, suite_json)
+            # Every unexpected value, so that a failure counts and shows rows, not padded batch entries.
+            result_format = {"result_format": "COMPLETE", "include_unexpected_rows": False}
         else:
             mode = "rows"
             frame = con.execute(f"select * exclude (_file, _line) from validated.{spec.table}").df()
             frame = frame.astype(object).where(frame.notna(), None)
+            result_format = "SUMMARY"
         suite = context.suites.add(gx.ExpectationSuite(**suite_json))
         batch = source.add_dataframe_asset(spec.table).add_batch_definition_whole_dataframe("all")
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=spec.table, data=batch, suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(name=spec.table, validation_definitions=[definition], actions=actions))
-        run = checkpoint.run(batch_parameters={"dataframe": frame})
-        outcome = next(iter(run.run_results.values()))
+        # The validation definition stores its result for Data Docs itself; a checkpoint per suite
+        # would add only its own bookkeeping.
+        outcome = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format)
         failed = [r for r in outcome.results if not r.success]
         results.append(SuiteResult(spec.table, outcome.success, len(outcome.results), len(failed), rows, mode))
-        errors += [_describe_failure(con, spec, r) for r in failed]
+        errors += [_describe_failure(con, spec, r, distinct=mode != "rows") for r in failed]
         log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, len(outcome.results), len(failed), len(frame))
     if docs_dir is not None:
         context.build_data_docs(site_names=[DOCS_SITE])

@@ -1,0 +1,47 @@
+"""Great Expectations on small batches: a value the SQL checks missed still stops the run with
+file, column, example values, their lines and the number of rows, whether GE saw the table's
+rows or its distinct values per column."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from zorginkoop import pipeline
+from zorginkoop.bundle import input_files
+from zorginkoop.errors import BadInputError
+from zorginkoop.paths import SAMPLE_DIR
+from zorginkoop.validate import validate_bundle
+
+
+@pytest.mark.parametrize("max_rows", ["1", "1000000"], ids=["distinct_values", "rows"])
+def test_a_failing_expectation_names_file_column_examples_and_lines(tmp_path, policy, monkeypatch, max_rows):
+    monkeypatch.setenv("ZORGINKOOP_GE_MAX_ROWS", max_rows)
+    db = tmp_path / "run.duckdb"
+    pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
+    with duckdb.connect(str(db)) as con:
+        con.execute("create temp table bad as select * replace ("
+                    "case when _line in (2, 3) then '2023-02-30' else ingangsdatum end as ingangsdatum) "
+                    "from validated.contracts")
+        kind = con.execute("select table_type from information_schema.tables "
+                           "where table_schema = 'validated' and table_name = 'contracts'").fetchall()[0][0]
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} validated.contracts")
+        con.execute("create table validated.contracts as select * from bad")
+        with pytest.raises(BadInputError) as info:
+            validate_bundle(con, input_files(policy.domain))
+    message = str(info.value)
+    assert "contracts/contracts.csv, column 'ingangsdatum'" in message
+    assert "2 value(s) fail" in message
+    assert "'2023-02-30' (line 2, line 3)" in message
+
+
+def test_every_suite_runs_and_reports_its_batch(tmp_path, policy, monkeypatch):
+    monkeypatch.setenv("ZORGINKOOP_GE_MAX_ROWS", "50")
+    db = tmp_path / "run.duckdb"
+    reports = pipeline.ingest(db, policy, SAMPLE_DIR)
+    _, suites = pipeline.validate(db, policy, reports, docs_dir=tmp_path / "docs")
+    assert suites and all(s.success and s.evaluated > 0 for s in suites)
+    assert {s.batch for s in suites} == {"rows", "distinct values"}
+    assert all((s.batch == "rows") == (s.rows <= 50) for s in suites)
+    index = (tmp_path / "docs" / "index.html").read_text()
+    assert all(s.table in index for s in suites)
