@@ -3,7 +3,9 @@
 Each file holds one select (dbt style, no templating). Within a layer, a model
 that names another model of the same layer (`<layer>.<name>`) runs after it.
 After the rules layer, every rule model is stacked into rules.stacked, so
-adding a rule is adding a file.
+adding a rule is adding a file. A model whose file says `-- materialized: view` becomes a
+view instead of a table: for a large model that one other model reads (claim lines), writing
+millions of rows to the database costs more than reading them through.
 """
 
 from __future__ import annotations
@@ -29,6 +31,20 @@ def layer_paths(layer_dir: Path | list[Path]) -> dict[str, Path]:
     return {p.stem: p for folder in folders for p in sorted(folder.glob("*.sql"))}
 
 
+VIEW = re.compile(r"^--\s*materialized:\s*view\b", re.MULTILINE)
+
+
+def materialize(con: duckdb.DuckDBPyConnection, layer: str, name: str, sql: str) -> None:
+    """Create <layer>.<name> from its select, as a view or a table (see the module docstring)."""
+    kind = "view" if VIEW.search(sql) else "table"
+    existing = con.execute("select 'view' from duckdb_views() where schema_name = ? and view_name = ? "
+                           "union all select 'table' from duckdb_tables() where schema_name = ? and table_name = ?",
+                           [layer, name, layer, name]).fetchall()
+    if existing and existing[0][0] != kind:  # the model changed kind since this database was written
+        con.execute(f"drop {existing[0][0]} {layer}.{name}")
+    con.execute(f"create or replace {kind} {layer}.{name} as\n{sql}")
+
+
 def model_order(layer: str, models: dict[str, str]) -> list[str]:
     graph = {}
     for name, sql in models.items():
@@ -47,7 +63,7 @@ def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path | list[Path]) -> l
     order = model_order(layer, models)
     for name in order:
         try:
-            con.execute(f"create or replace table {layer}.{name} as\n{models[name]}")
+            materialize(con, layer, name, models[name])
         except duckdb.Error as exc:
             raise RuntimeError(f"SQL model {paths[name]} failed: {exc}") from exc
     return order
@@ -57,7 +73,7 @@ def run_model(con: duckdb.DuckDBPyConnection, model_path: Path) -> str:
     """Run a single model file (for commands that need one model, not a whole layer)."""
     layer = model_path.parent.name
     con.execute(f"create schema if not exists {layer}")
-    con.execute(f"create or replace table {layer}.{model_path.stem} as\n{read_model(model_path)}")
+    materialize(con, layer, model_path.stem, read_model(model_path))
     return f"{layer}.{model_path.stem}"
 
 

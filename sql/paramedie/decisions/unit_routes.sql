@@ -28,11 +28,7 @@ contracted as (
 ),
 
 declared as (
-    select distinct claim_lines.praktijk_agb, claim_lines.discipline
-    from intermediate.claim_lines as claim_lines
-    cross join parameters
-    where claim_lines.declaratiebedrag >= 0
-        and claim_lines.datum_prestatie between parameters.prior_year_start and parameters.prior_year_end
+    select praktijk_agb, discipline from intermediate.unit_claims where declared_prior_year
 ),
 
 applied as (

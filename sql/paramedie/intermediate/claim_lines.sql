@@ -1,3 +1,4 @@
+-- materialized: view (millions of lines; intermediate.unit_claims aggregates them once per unit)
 -- Claim lines with their discipline and the unit they count for. Contract 4: the discipline
 -- comes from a per-discipline prestatiecodelijst, else from the first two digits of the
 -- treating caregiver's AGB code (zorgsoort), else (zorgsoort 90) from the caregiver's

@@ -3,10 +3,7 @@
 -- the unit has no prior-year declaration without it (a left-out claim line can only matter then).
 -- Contract paramedie-2024 5 (review); issue "nothing silently wrong".
 with declared as (
-    select distinct praktijk_agb, discipline
-    from intermediate.claim_lines
-    cross join (select prior_year from policy.parameters) as parameters
-    where declaratiebedrag >= 0 and year(datum_prestatie) = parameters.prior_year
+    select praktijk_agb, discipline from intermediate.unit_claims where declared_prior_year
 )
 
 select units.praktijk_agb, units.discipline, quarantined.file, quarantined.line

@@ -20,7 +20,7 @@ found as (
     union all
     select praktijk_agb, discipline, 'aanvragen' from intermediate.unit_applications
     union all
-    select praktijk_agb, discipline, 'declaraties' from intermediate.claim_lines where discipline is not null
+    select praktijk_agb, discipline, 'declaraties' from intermediate.unit_claims
 ),
 
 as_units as (
