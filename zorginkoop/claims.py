@@ -1,7 +1,10 @@
 """`zorginkoop claims load`: prior-year claims (PM304 files and normalized extracts) to Parquet.
 
 The same code path as the annual run's ingest: each file is loaded by ingest.load_file,
-checked row by row and by the claims suite, and typed by sql/<domain>/staged/claims.sql.
+checked row by row against every expectation of the claims suite (zorginkoop.rowchecks, the
+suite compiled to SQL), and typed by sql/<domain>/staged/claims.sql. It does not start Great
+Expectations itself: its context costs seconds, it would judge the same rows by the same
+expectations again, and claims load writes no Data Docs (the annual run does).
 Unlike the run, it applies no quarantine tolerance: it reports what it kept out. Writes
 claims.parquet (one row per claim line, patients as pseudonyms only),
 reconciliation.parquet (paramedie: per PM304 message, counts and totals read and declared) and
@@ -23,7 +26,6 @@ from .ingest import FileReport, load_file, prepare
 from .models import run_model
 from .rowchecks import check_rows, refuse_foreign_formats
 from .pipeline import publish, staging_dir_for
-from .validate import validate_bundle
 
 def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:
     """Files to load with the name they get in outputs: a directory contributes every claim file in it."""
@@ -64,7 +66,6 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
                     report.rows_deduplicated = checked[report.path].rows_deduplicated
                     report.rows_quarantined += checked[report.path].rows_quarantined
                     report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
-            validate_bundle(con, [spec])
             run_model(con, domain.model_path("staged", "claims"))
             exports = {"claims": domain.claims_export,
                        "quarantine": 'select * from raw.quarantine order by file, line, "column"'}
