@@ -103,7 +103,7 @@ def test_manifest_reconciles(sample_run):
     assert {"agb/ondernemingen.csv", "claims/claims_2023_deel1.csv", "claims/claims_2023_deel2.parquet"} <= paths
     for name in OUTPUTS:
         assert manifest["outputs"][f"{name}.parquet"]["rows"] == pq.read_metadata(out / f"{name}.parquet").num_rows
-    assert set(manifest["timings_seconds"]) == {"ingest", "validate", "select", "export"}
+    assert set(manifest["timings_seconds"]) == {"ingest", "validate", "select", "export", "report"}
 
 
 def test_rerun_is_byte_identical(sample_run, tmp_path):
