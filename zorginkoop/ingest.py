@@ -1,7 +1,8 @@
 """Ingest: load every input file of the bundle as text into raw.<table>.
 
 Raw tables keep each value exactly as written (VARCHAR), plus `_file` and
-`_line` so that every row can be traced to its source line. Typing happens in
+`_line` so that every row can be traced to its source line. Files load side by side
+(ingest_workers), so raw tables are not in line order: readers order by (_file, _line). Typing happens in
 the staged SQL layer, after validation. Private columns (the insured's BSN) are
 checked for presence and never loaded: a BSN that passes the 11-proef is replaced
 by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
@@ -13,6 +14,9 @@ ever holds a BSN. PM304 files take the same path through zorginkoop.pm304.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,9 +142,9 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc
     columns = ", ".join(f'"{c}"' for c in (*plain, *spec.pseudonymize.values()))
     con.execute(f"insert into raw.{spec.table} ({columns}, _file, _line) "
-                f"select {columns}, _file, _line from incoming where _valid order by _line")
+                f"select {columns}, _file, _line from incoming where _valid")
     private = next(iter(spec.pseudonymize), None)
-    con.execute("""insert into raw.quarantine select _file, _line, ?, null, ? from incoming where not _valid order by _line""",
+    con.execute("""insert into raw.quarantine select _file, _line, ?, null, ? from incoming where not _valid""",
                 [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
     record_codes(con, spec, "incoming", "not _valid")
     read, loaded = con.execute("select count(*), count(*) filter (where _valid) from incoming").fetchall()[0]
@@ -148,26 +152,54 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
     return FileReport(spec.table, rel, sha256_of(path), rows_read=read, rows_loaded=loaded, rows_quarantined=read - loaded)
 
 
+def ingest_workers() -> int:
+    """How many files load at once (ZORGINKOOP_INGEST_WORKERS, default 2). A file's numbering of its
+    lines runs on one thread (a streaming window, see pm304.py); two files side by side keep both
+    cores of a small machine busy. Each worker has its own connection to the same database."""
+    return max(1, int(os.environ.get("ZORGINKOOP_INGEST_WORKERS", "2")))
+
+
 def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_dir: Path) -> list[FileReport]:
-    """Load every file of the bundle; raise one error listing every file that cannot be loaded."""
+    """Load every file of the bundle; raise one error listing every file that cannot be loaded.
+
+    Files load in parallel (ingest_workers), largest first so that the long ones overlap; the
+    reports and errors keep the bundle's order, and every raw table is read by its users in an
+    explicit order (by _file, _line), so the outputs do not depend on which file finished first."""
     if not input_dir.is_dir():
         raise BadInputError(str(input_dir), "the input directory does not exist")
     prepare(con, specs)
-    reports, errors = [], []
-    for spec in progress.items(specs, "Loading input files"):
+    jobs, entries = [], []  # entries: the bundle's order, a missing file's error or a job's index
+    for spec in specs:
         paths = spec.find(input_dir)
         if not paths and spec.required and spec.is_directory:
             folder = spec.path[:-1]
-            errors.append(BadInputError(folder, f"no input files in this required folder ({spec.description})",
-                                        hint=f"Put files named *.{', *.'.join(spec.extensions)} in {input_dir / folder}"))
+            entries.append(BadInputError(folder, f"no input files in this required folder ({spec.description})",
+                                         hint=f"Put files named *.{', *.'.join(spec.extensions)} in {input_dir / folder}"))
         elif not paths and spec.required:
-            errors.append(BadInputError(spec.path, f"required file is missing ({spec.description})",
-                                        hint=f"Put it at {input_dir / spec.path}"))
+            entries.append(BadInputError(spec.path, f"required file is missing ({spec.description})",
+                                         hint=f"Put it at {input_dir / spec.path}"))
         for path in paths:
-            try:
-                reports.append(load_file(con, spec, path, path.relative_to(input_dir).as_posix()))
-            except BadInputError as exc:
-                errors.append(exc)
+            entries.append(len(jobs))
+            jobs.append((spec, path, path.relative_to(input_dir).as_posix()))
+    local = threading.local()
+
+    def load(job: tuple[InputFile, Path, str]) -> FileReport | BadInputError:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()  # a connection of its own: temp tables and macros are per connection
+            register_macros(local.con)
+        try:
+            return load_file(local.con, *job)
+        except BadInputError as exc:
+            return exc
+
+    by_size = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)
+    results: dict[int, FileReport | BadInputError] = {}
+    with ThreadPoolExecutor(max_workers=ingest_workers(), thread_name_prefix="ingest") as pool:
+        futures = {pool.submit(load, jobs[i]): i for i in by_size}
+        for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
+            results[futures[future]] = future.result()
+    ordered = [results[e] if isinstance(e, int) else e for e in entries]
+    errors = [r for r in ordered if isinstance(r, BadInputError)]
     if errors:
         raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
-    return reports
+    return [r for r in ordered if isinstance(r, FileReport)]

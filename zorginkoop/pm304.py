@@ -253,7 +253,6 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         order by lines.line_no
     """, [rel])
     con.execute("""
-        create table if not exists raw.quarantine_codes (file varchar, line bigint, code_column varchar, code varchar);
         insert into raw.quarantine_codes
         select distinct ?, messages.first_line, 'praktijk_agb', messages.praktijk_agb
         from pm304_messages as messages
@@ -284,7 +283,6 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
             lines.datum_prestatie, lines.prestatiecodelijst, lines.prestatiecode, lines.aantal,
             cast(cast(lines.cents as decimal(18, 2)) / 100 as varchar), lines.uzovi, ?, lines.line_no
         {accepted} and lines.bsn_ok
-        order by lines.line_no
     """, [rel])
     stats = con.execute("""
         select (select count(*) from pm304_lines), count(*), count(*) filter (where reason is not null)

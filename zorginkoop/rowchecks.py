@@ -1,6 +1,7 @@
 """Row-level validation in DuckDB, derived from each input file's Great Expectations suite.
 
-Every expectation about values becomes a SQL check that runs on every row. Rows are then
+Every expectation about values becomes a SQL check that judges every row (evaluated once per
+distinct value, see _failing_filter). Rows are then
 sorted into three kinds, and the counts always add up (read = loaded + deduplicated +
 quarantined):
 - an exact duplicate of an earlier row (every loaded column equal): dropped and counted;
@@ -108,11 +109,42 @@ def refuse_foreign_formats(con: duckdb.DuckDBPyConnection, spec: InputFile) -> l
     return errors
 
 
+def _failing_filter(con: duckdb.DuckDBPyConnection, table: str, checks: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
+    """SQL that is true for a row with a value failing any check, and the temp tables it reads.
+
+    Every check is about one column's value, so it is evaluated once per distinct value: a claims
+    file has millions of lines but some thousands of distinct codes, amounts and dates. The rows
+    are then found by a join on the (usually empty) sets of bad values, not by running every
+    regex on every row."""
+    columns = list(dict.fromkeys(c for c, _, _ in checks))
+    if not columns:
+        return "false", []
+    # One scan for every column's distinct values (grouping sets); grouping_id marks whose they are.
+    quoted = ", ".join(_q(c) for c in columns)
+    sets = ", ".join(f"({_q(c)})" for c in columns)
+    con.execute(f"create or replace temp table column_values as select {quoted}, grouping_id({quoted}) as _set "
+                f"from raw.{table} group by grouping sets ({sets})")
+    terms, tables = [], ["column_values"]
+    for i, column in enumerate(columns):
+        c, name = _q(column), f"bad_values_{i}"
+        own_set = (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i))  # every other column rolled up
+        bad = " or ".join(f"coalesce({condition}, false)" for col, condition, _ in checks if col == column)
+        con.execute(f"create or replace temp table {name} as select {c} from column_values where _set = {own_set} and ({bad})")
+        tables.append(name)
+        has_null, has_value = con.execute(
+            f"select count(*) filter (where {c} is null) > 0, count(*) filter (where {c} is not null) > 0 from {name}").fetchall()[0]
+        if has_null:
+            terms.append(f"{c} is null")
+        if has_value:
+            terms.append(f"{c} in (select {c} from {name} where {c} is not null)")
+    return " or ".join(terms) or "false", tables
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheckResult]:
     """Deduplicate, check and split raw.<table> into validated.<table> and raw.quarantine.
 
-    Set-based: one scan finds the rows that fail any value check (only those few are then
-    taken apart per check), one aggregate finds the keys that occur more than once (only their
+    Set-based: the checks run once per distinct value of each column, one scan then finds the
+    rows holding a bad value (only those few are taken apart per check), one aggregate finds the keys that occur more than once (only their
     rows are compared), and the counts come from the small tables of problems.
     """
     table, columns = spec.table, spec.loaded_columns
@@ -139,8 +171,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         left join duplicate_rows using (_file, _line)
     """)
     # Rows failing any value check, in one pass; each check then runs on these rows only.
-    failing = " or ".join(f"coalesce({condition}, false)" for _, condition, _ in checks) or "false"
+    failing, bad_value_tables = _failing_filter(con, table, checks)
     con.execute(f"create or replace temp table failing_rows as select * from checking where not _duplicate and ({failing})")
+    for name in bad_value_tables:
+        con.execute(f"drop table {name}")
     problems = " union all ".join(
         f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "
         f"from failing_rows where {condition}"
