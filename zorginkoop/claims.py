@@ -22,7 +22,7 @@ from .bundle import input_files
 from .database import connect, load_seeds
 from .domains import Domain
 from .errors import BadInputError, BadInputErrors
-from .ingest import FileReport, load_file, prepare
+from .ingest import FileReport, load_files, prepare
 from .models import run_model
 from .rowchecks import check_rows, refuse_foreign_formats
 from .pipeline import publish, staging_dir_for
@@ -48,15 +48,13 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
     output = Path(os.path.abspath(output))  # not resolve(): the output is a symlink to the current run
     staging = staging_dir_for(output)
     try:
-        with tempfile.TemporaryDirectory() as tmp, connect(Path(tmp) / "claims.duckdb") as con:
+        # An in-memory database (nothing of it is kept), spilling into a temporary directory.
+        with tempfile.TemporaryDirectory() as tmp, connect(":memory:", temp_directory=Path(tmp)) as con:
             prepare(con, [spec])
             load_seeds(con, domain.name)
-            reports, errors = [], []
-            for path, rel in claim_files(paths, spec.extensions):
-                try:
-                    reports.append(load_file(con, spec, path, rel))
-                except BadInputError as exc:
-                    errors.append(exc)
+            results = load_files(con, [(spec, path, rel) for path, rel in claim_files(paths, spec.extensions)])
+            reports = [r for r in results if isinstance(r, FileReport)]
+            errors = [r for r in results if isinstance(r, BadInputError)]
             errors += refuse_foreign_formats(con, spec)
             if errors:
                 raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
@@ -74,8 +72,7 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
             counts = {}
             for name, sql in exports.items():
                 target = str(staging / f"{name}.parquet").replace("'", "''")
-                con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)")
-                counts[f"{name}.parquet"] = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
+                counts[f"{name}.parquet"] = con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)").fetchall()[0][0]
         publish(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

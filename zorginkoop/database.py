@@ -10,7 +10,9 @@ import duckdb
 from .paths import SEEDS_DIR
 
 
-def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The run's settings on a new connection; temp_directory is where it spills unless
+    ZORGINKOOP_TEMP_DIRECTORY says otherwise (an in-memory database would spill into ./.tmp)."""
     con = duckdb.connect(str(db_path), read_only=read_only)
     # Output order must not depend on thread scheduling (byte-identical reruns).
     con.execute("set preserve_insertion_order = true")
@@ -22,7 +24,7 @@ def connect(db_path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConn
     memory_limit = os.environ.get("ZORGINKOOP_MEMORY_LIMIT")
     if memory_limit:
         con.execute(f"set memory_limit = '{memory_limit}'")
-    temp_directory = os.environ.get("ZORGINKOOP_TEMP_DIRECTORY")
+    temp_directory = os.environ.get("ZORGINKOOP_TEMP_DIRECTORY") or temp_directory
     if temp_directory:
         con.execute(f"set temp_directory = '{temp_directory}'")
     return con

@@ -159,6 +159,29 @@ def ingest_workers() -> int:
     return max(1, int(os.environ.get("ZORGINKOOP_INGEST_WORKERS", "2")))
 
 
+def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path, str]]) -> list[FileReport | BadInputError]:
+    """Load (spec, path, name) jobs side by side (ingest_workers, largest file first), each worker on
+    its own connection; the result per job, in the jobs' order: its report or why it was refused."""
+    local = threading.local()
+
+    def load(job: tuple[InputFile, Path, str]) -> FileReport | BadInputError:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()  # a connection of its own: temp tables and macros are per connection
+            register_macros(local.con)
+        try:
+            return load_file(local.con, *job)
+        except BadInputError as exc:
+            return exc
+
+    by_size = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)
+    results: dict[int, FileReport | BadInputError] = {}
+    with ThreadPoolExecutor(max_workers=ingest_workers(), thread_name_prefix="ingest") as pool:
+        futures = {pool.submit(load, jobs[i]): i for i in by_size}
+        for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
+            results[futures[future]] = future.result()
+    return [results[i] for i in range(len(jobs))]
+
+
 def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_dir: Path) -> list[FileReport]:
     """Load every file of the bundle; raise one error listing every file that cannot be loaded.
 
@@ -181,23 +204,7 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
         for path in paths:
             entries.append(len(jobs))
             jobs.append((spec, path, path.relative_to(input_dir).as_posix()))
-    local = threading.local()
-
-    def load(job: tuple[InputFile, Path, str]) -> FileReport | BadInputError:
-        if not hasattr(local, "con"):
-            local.con = con.cursor()  # a connection of its own: temp tables and macros are per connection
-            register_macros(local.con)
-        try:
-            return load_file(local.con, *job)
-        except BadInputError as exc:
-            return exc
-
-    by_size = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)
-    results: dict[int, FileReport | BadInputError] = {}
-    with ThreadPoolExecutor(max_workers=ingest_workers(), thread_name_prefix="ingest") as pool:
-        futures = {pool.submit(load, jobs[i]): i for i in by_size}
-        for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
-            results[futures[future]] = future.result()
+    results = load_files(con, jobs)
     ordered = [results[e] if isinstance(e, int) else e for e in entries]
     errors = [r for r in ordered if isinstance(r, BadInputError)]
     if errors:
