@@ -18,7 +18,9 @@ import plotly.graph_objects as go
 
 from .domains import Domain
 from .policy import Policy
-from .workbook import sheet_rows
+from .workbook import sheet_count, sheet_rows
+
+TABLE_LIMIT = 200  # rows of a worklist shown in the page; the rest are in the Parquet file and selectie.xlsx
 
 
 def _rows(con, out_dir: Path, name: str, sql: str):
@@ -34,10 +36,12 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _table(header: list[str], rows: list, limit: int = 200) -> str:
+def _table(header: list[str], rows: list, limit: int = TABLE_LIMIT, total: int | None = None) -> str:
+    """`total`: the number of rows when `rows` holds only the first `limit` of them."""
+    total = len(rows) if total is None else total
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows[:limit])
-    more = f"<p>{len(rows) - limit} more rows in the Parquet file.</p>" if len(rows) > limit else ""
+    more = f"<p>{total - limit} more rows in the Parquet file.</p>" if total > limit else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
@@ -62,8 +66,9 @@ def write_report(out_dir: Path, policy: Policy) -> Path:
         counts = _rows(con, out_dir, "decisions",
                        f"select outcome, coalesce(cast(\"{split}\" as varchar), '-'), count(*) from {{t}} group by all order by all")
         extra_charts = domain.call(domain.charts, con, out_dir, policy) if domain.charts else []
-        worklists = [(sheet, sheet_rows(con, out_dir, sheet)) for sheet in domain.sheets
-                     if sheet.title in domain.report_worklists]
+        # Only the rows the page shows are fetched, and the count of the rest.
+        worklists = [(sheet, sheet_count(con, out_dir, sheet), sheet_rows(con, out_dir, sheet, limit=TABLE_LIMIT))
+                     for sheet in domain.sheets if sheet.title in domain.report_worklists]
         progress = review_progress(con, out_dir, domain)
         quarantine = _rows(con, out_dir, "quarantine", 'select file, count(distinct line), any_value(reason) from {t} group by 1 order by 1')
     columns = sorted({d for _, d, _ in counts})
@@ -78,8 +83,9 @@ def write_report(out_dir: Path, policy: Policy) -> Path:
     summary = [[o, *[next((n for oo, d, n in counts if oo == o and d == c), 0) for c in columns]] for o in present]
     inputs = [[i["path"], i["rows_read"], i["rows_loaded"], i["rows_deduplicated"], i["rows_quarantined"]] for i in manifest["inputs"]]
     docs = manifest.get("data_docs")
-    sections = "".join(f"<h2>{html.escape(sheet.title)} ({len(rows)})</h2>\n{_table([label for _, label in sheet.all_columns], rows)}\n"
-                       for sheet, rows in worklists)
+    sections = "".join(f"<h2>{html.escape(sheet.title)} ({total})</h2>\n"
+                       f"{_table([label for _, label in sheet.all_columns], rows, total=total)}\n"
+                       for sheet, total, rows in worklists)
     reviews = _table(["werklijst", "in beoordeling", "besluit AANBIEDEN", "besluit NIET_AANBIEDEN", "open"], progress)
     page = f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Selectie {html.escape(policy.name)}</title>
