@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Iterator
 
 import typer
 from rich.console import Console
@@ -11,7 +16,50 @@ from rich.table import Table
 
 from .errors import EXIT_INTERNAL_ERROR, BadInputError, PolicyError
 
-app = typer.Typer(
+
+class _FastExit:
+    """End the process without tearing the interpreter down, once a run or publication is done.
+
+    Freeing everything Prefect, Great Expectations, pandas and DuckDB loaded costs 1.5-2 s of
+    garbage collection at exit, after the last output was written. `run` and `publish` arm this;
+    when the process then exits with a code (SystemExit), Python first does what it always does
+    (waits for non-daemon threads, drains Prefect's log and event workers, runs every atexit
+    handler: the temporary server stops, logging flushes), and then this handler, registered
+    before any other and so run last, flushes stdout and stderr and ends the process with that
+    code (os._exit), as mypy does. Only when the app was called from __main__ (the `zorginkoop`
+    script, `python -m zorginkoop.cli`), that is when its exit is the process's exit: under
+    CliRunner, or called from any other code, the code is never recorded and nothing changes.
+    """
+
+    armed = False
+    code: int | None = None
+
+    @classmethod
+    def handler(cls) -> None:
+        if not cls.armed or cls.code is None:
+            return
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a closed or broken stream: nothing left to flush
+                pass
+        os._exit(cls.code)
+
+
+atexit.register(_FastExit.handler)
+
+
+class App(typer.Typer):
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as exc:
+            if sys._getframe(1).f_globals.get("__name__") == "__main__":
+                _FastExit.code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else None
+            raise
+
+
+app = App(
     help="Yearly provider selection for a health insurer's procurement team (zorginkoop).\n\n"
          "Start with `zorginkoop run` on the bundled sample (or `make run`), then read "
          "decisions.parquet and rule_results.parquet in the output directory.",
@@ -34,31 +82,166 @@ def _print_summary(output_dir: Path, domain) -> None:
     console.print(table)
 
 
-def start_prefect_server_early():
-    """Prefect's temporary server takes seconds to boot in its own process: start it now, in the
-    background, so that it boots while this process imports the run's libraries. Only when no
-    server is configured (PREFECT_API_URL); the flow then finds it running (Prefect keeps one
-    temporary server per process). Should this fail, the flow starts the server itself."""
-    import threading
+class TemporaryServer:
+    """Prefect's temporary server, started the moment the command starts.
 
-    def start() -> None:
+    Prefect starts this server itself when a flow first needs its API (SubprocessASGIServer:
+    uvicorn serving prefect.server.api.server:create_app in its own process, UI off), but only
+    after importing Prefect's server module in this process (2 s) and then waiting while the
+    server boots (4 s and more). Started here with the same command and environment, before
+    Prefect is even imported, it boots while this process imports the run's libraries; its first
+    API request (slow) is made while waiting. The flow then runs with PREFECT_API_URL pointing at
+    it, as under Prefect's own test harness, and it stops when the process exits.
+
+    Nothing is started when a server is configured (PREFECT_API_URL, or Prefect already imported
+    and configured, as in the tests). When a server is configured only in a Prefect profile or
+    file, or this one does not come up, it is stopped and the flow does as before: it uses the
+    configured server, or starts Prefect's temporary server itself.
+    """
+
+    PORTS = range(8000, 9000)  # the range Prefect's SubprocessASGIServer picks from
+
+    def __init__(self) -> None:
+        self.process = None
+        self.port: int | None = None
+        self.ready = False
+        self._thread: threading.Thread | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> "TemporaryServer":
+        if os.environ.get("PREFECT_API_URL") or ("prefect.settings" in sys.modules and self._not_wanted()):
+            return self
+        self._thread = threading.Thread(target=self._boot, name="prefect-server-start", daemon=True)
+        self._thread.start()
+        return self
+
+    @staticmethod
+    def _not_wanted() -> bool:
+        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+        return bool(PREFECT_API_URL.value()) or not PREFECT_SERVER_EPHEMERAL_ENABLED.value()
+
+    def _spawn(self) -> None:
+        import importlib.util
+        import random
+        import socket
+        import subprocess
+
+        for _ in range(10):
+            port = random.choice(self.PORTS)
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            break
+        else:
+            raise RuntimeError("no free port for Prefect's temporary server")
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        if "prefect.settings" in sys.modules:  # settings changed in this process reach the server too, as in Prefect
+            from prefect.settings import get_current_settings
+
+            env.update(get_current_settings().to_environment_variables(exclude_unset=True))
+        app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
+        self.port = port
+        _prefect_log().info("Starting temporary server on http://127.0.0.1:%d\nSee https://docs.prefect.io/v3/concepts/"
+                            "server#how-to-guides for more information on running a dedicated Prefect server.", port)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "error", "--lifespan", "on"], env=env)
+
+    def _get(self, path: str) -> int | None:
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            from prefect.client.orchestration import PREFECT_SERVER_EPHEMERAL_ENABLED
-            from prefect.settings import PREFECT_API_URL
+            connection.request("GET", path)
+            return connection.getresponse().status
+        except OSError:
+            return None
+        finally:
+            connection.close()
 
-            if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED:
-                return
-            from prefect.server.api.server import SubprocessASGIServer
+    def _boot(self) -> None:
+        import time
 
-            SubprocessASGIServer().start()
-        except Exception:  # noqa: BLE001 - the flow starts the server itself, and reports what fails
+        try:
+            self._spawn()
+            atexit.register(self.stop)
+            deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 20))
+            while time.monotonic() < deadline:
+                if self.process.poll() == 3:  # the port was taken meanwhile: another one, as Prefect does
+                    self._spawn()
+                elif self.process.poll() is not None:
+                    break
+                elif self._get("/api/health") == 200:
+                    # The flow's first request (the API version check) takes the server 0.3-0.5 s the
+                    # first time: made now, while this process is still busy, not when the flow starts.
+                    self._get("/api/admin/version")
+                    self.ready = True
+                    return
+                time.sleep(0.05)
+            self.stop()
+        except Exception:  # noqa: BLE001 - the flow starts Prefect's temporary server itself, and reports what fails
             import logging
 
             logging.getLogger(__name__).debug("early start of Prefect's temporary server failed", exc_info=True)
+            self.stop()
 
-    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
-    thread.start()
-    return thread
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    @contextmanager
+    def settings(self) -> Iterator[None]:
+        """While the flow runs: Prefect's API is this server, once it is up (and still wanted)."""
+        self.join()
+        if not self.ready:
+            yield
+            return
+        if self._not_wanted():  # a server configured in a Prefect profile or file
+            self.stop()
+            yield
+            return
+        from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_UI_URL,
+                                      temporary_settings)
+
+        # No UI URL: the temporary server serves no UI and is gone after the run (as with Prefect's own).
+        # No flow run heartbeats: they let a server notice a crashed run, and this server ends with
+        # the run; the flow would otherwise wait up to a second for the heartbeat thread at its end.
+        with temporary_settings(updates={PREFECT_API_URL: self.api_url, PREFECT_UI_URL: "",
+                                         PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
+
+    def stop(self) -> None:
+        self.ready = False
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            import subprocess
+
+            _prefect_log().info("Stopping temporary server on http://127.0.0.1:%d", self.port)
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _prefect_log():
+    """Where Prefect says that it starts and stops its temporary server (the same lines as before)."""
+    import logging
+
+    return logging.getLogger("prefect")
+
+
+def start_prefect_server_early() -> TemporaryServer:
+    """Start Prefect's temporary server now, in the background (see TemporaryServer)."""
+    return TemporaryServer().start()
 
 
 @app.command()
@@ -75,17 +258,21 @@ def run(
     """
     from .settings import apply_defaults
 
+    _FastExit.armed = True
     apply_defaults(quiet)
     server = start_prefect_server_early()
     from . import progress
+    from .validate import prepare_context
     from flows.annual_selection import annual_selection
 
+    # Great Expectations' import and context (seconds) are prepared while the server boots.
+    prepare_context()
     progress.enable(not quiet)
-    server.join()
 
     try:
-        result = annual_selection(policy=policy, input_dir=str(input) if input else None,
-                                  output_dir=str(output) if output else None)
+        with server.settings():
+            result = annual_selection(policy=policy, input_dir=str(input) if input else None,
+                                      output_dir=str(output) if output else None)
     except (BadInputError, PolicyError) as exc:
         err.print(f"[bold red]Run stopped, no outputs written.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
@@ -264,16 +451,16 @@ def publish_command(
     or before the policy's signing_deadline; every other row goes to quarantine.parquet."""
     from .settings import apply_defaults
 
+    _FastExit.armed = True
     apply_defaults(quiet=True)
     server = start_prefect_server_early()
     from flows.publication import publication
 
-    server.join()
-
     try:
         output = output or run.with_name(f"{run.name}-publicatie")
-        counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=str(_run_policy(run, policy).path),
-                             output_dir=str(output))
+        with server.settings():
+            counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=str(_run_policy(run, policy).path),
+                                 output_dir=str(output))
     except (BadInputError, PolicyError) as exc:
         err.print(f"[bold red]Not published, nothing changed.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)

@@ -9,12 +9,18 @@ pandas DataFrame (every value still the text as written): a small table as its r
 other as the distinct values of each column (value expectations hold for every row exactly
 when they hold for every distinct value; key uniqueness is then checked row by row in SQL).
 All suites run in one ephemeral context, and Data Docs are built once at the end.
+
+Importing Great Expectations and building that context take seconds; `zorginkoop run` has
+them done in a background thread while Prefect's server starts (prepare_context), and the
+validation takes that context. Without it (tests, the flow called directly) it is built here.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +94,53 @@ def _categorical(values: list):
     return pd.Categorical(values, categories=categories + unused)
 
 
-def _context():
+def _new_context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    # GE sets this one module's logger to INFO when imported, past the level the run gives
+    # "great_expectations" (settings.apply_defaults); it only says where the docs go meanwhile.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.NOTSET)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+_prepared: Future | None = None
+_prepared_lock = threading.Lock()
+
+
+def prepare_context() -> None:
+    """Import Great Expectations and build an ephemeral context in a background thread, for the
+    next validation in this process to take (validate_bundle). Nothing happens when one is already
+    being prepared or waits to be taken."""
+    global _prepared
+    with _prepared_lock:
+        if _prepared is not None:
+            return
+        _prepared = future = Future()
+
+    def build() -> None:
+        try:
+            future.set_result(_new_context())
+        except BaseException as exc:  # noqa: BLE001 - handed to the validation, which builds its own
+            future.set_exception(exc)
+
+    threading.Thread(target=build, name="gx-context", daemon=True).start()
+
+
+def _context():
+    """A new ephemeral context: the prepared one when there is one (waiting for it if it is still
+    being built), else one built now. Each is used once: a validation adds its suites to it."""
+    global _prepared
+    with _prepared_lock:
+        future, _prepared = _prepared, None
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - build it here, where a failure is reported as usual
+            log.debug("preparing the Great Expectations context failed; building it now", exc_info=True)
+    return _new_context()
 
 
 def _lines_of(con, table: str, column: str, value) -> str:
