@@ -78,6 +78,13 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
     return reports, suites
 
 
+def expectations(db_path: Path, policy: Policy, docs_dir: Path | None = None) -> list[SuiteResult]:
+    """Every Great Expectations suite of the bundle on the validated rows, and Data Docs; raises
+    BadInputError when an expectation fails. The same as validate(run_expectations=True) does last."""
+    with connect(db_path) as con:
+        return validate_bundle(con, input_files(policy.domain), docs_dir)
+
+
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
     """Apply the policy: staged -> intermediate -> rules -> decisions. Returns outcome counts."""
     with connect(db_path) as con:
