@@ -4,17 +4,19 @@ Counts per outcome (split by discipline or segment), the domain's own charts (pa
 BI distribution with its threshold; GGZ: revenue against the offerte thresholds), the review
 worklists, quarantined rows per file, and links to the Great Expectations Data Docs and the
 manifest. Charts are Plotly with its JavaScript embedded once, so the page opens from disk in
-any browser without a server or network.
+any browser without a server or network. The page is the jinja2 template templates/report.html.j2;
+this module only gathers what it shows.
 """
 
 from __future__ import annotations
 
-import html
 import json
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .domains import Domain
 from .policy import Policy
@@ -36,13 +38,14 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _table(header: list[str], rows: list, limit: int = TABLE_LIMIT, total: int | None = None) -> str:
-    """`total`: the number of rows when `rows` holds only the first `limit` of them."""
-    total = len(rows) if total is None else total
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows[:limit])
-    more = f"<p>{total - limit} more rows in the Parquet file.</p>" if total > limit else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+@cache
+def _template():
+    """templates/report.html.j2, autoescaped: every value from the data is text, the charts' HTML
+    (Plotly's own) is the one thing marked safe."""
+    env = Environment(loader=PackageLoader("zorginkoop", "templates"), autoescape=True, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    env.filters["cell"] = _cell
+    return env.get_template("report.html.j2")
 
 
 def review_progress(con, out_dir: Path, domain: Domain) -> list[tuple[str, int, int, int, int]]:
@@ -82,31 +85,12 @@ def write_report(out_dir: Path, policy: Policy) -> Path:
     charts += "".join(figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id) for div_id, figure in extra_charts)
     summary = [[o, *[next((n for oo, d, n in counts if oo == o and d == c), 0) for c in columns]] for o in present]
     inputs = [[i["path"], i["rows_read"], i["rows_loaded"], i["rows_deduplicated"], i["rows_quarantined"]] for i in manifest["inputs"]]
-    docs = manifest.get("data_docs")
-    sections = "".join(f"<h2>{html.escape(sheet.title)} ({total})</h2>\n"
-                       f"{_table([label for _, label in sheet.all_columns], rows, total=total)}\n"
-                       for sheet, total, rows in worklists)
-    reviews = _table(["werklijst", "in beoordeling", "besluit AANBIEDEN", "besluit NIET_AANBIEDEN", "open"], progress)
-    page = f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Selectie {html.escape(policy.name)}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}} table{{border-collapse:collapse;margin:1rem 0;font-size:.9rem}}
-td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}} th{{background:#f0f0f0}} h2{{margin-top:2.5rem}}</style></head>
-<body>
-<h1>Selectie {html.escape(policy.name)}</h1>
-<p>Policy file sha256 {html.escape(manifest['policy']['sha256'][:16])}…, code {html.escape(manifest['code_version'])}.
-Links: <a href="manifest.json">manifest.json</a>{f' · <a href="{docs}">validation results (Data Docs)</a>' if docs else ''}.</p>
-<h2>Outcomes</h2>
-{_table(["outcome", *columns], summary)}
-{charts}
-<h2>Beoordelingen</h2>
-<p>Decisions of the reviewers (reviews/beoordelingen.csv in the bundle; fill in selectie.xlsx and run
-<code>zorginkoop reviews import</code>). Open: no decision taken in yet.</p>
-{reviews}
-{sections}<h2>Input files and quarantine</h2>
-{_table(["file", "rows read", "loaded", "duplicates", "quarantined"], inputs)}
-{_table(["file", "rows in quarantine", "example reason"], quarantine) if quarantine else "<p>No input row was quarantined.</p>"}
-</body></html>
-"""
+    page = _template().render(
+        policy_name=policy.name, policy_sha256=manifest["policy"]["sha256"], code_version=manifest["code_version"],
+        docs=manifest.get("data_docs"), columns=columns, summary=summary, charts=charts, progress=progress,
+        worklists=[{"title": sheet.title, "total": total, "rows": rows, "header": [label for _, label in sheet.all_columns]}
+                   for sheet, total, rows in worklists],
+        limit=TABLE_LIMIT, inputs=inputs, quarantine=quarantine)
     path = out_dir / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
