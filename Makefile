@@ -12,10 +12,9 @@ OUTPUT ?= out/$(POLICY)
 SEED ?= 42
 SCALE ?= insurer
 
-export PREFECT_HOME := $(CURDIR)/.prefect
-export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export GX_ANALYTICS_ENABLED := false
-export DO_NOT_TRACK := 1
+# Commands that do not go through the CLI or the tests get the environment's defaults (PREFECT_HOME,
+# analytics off) from zorginkoop/settings.py, where every setting and its default is written once.
+WITH_SETTINGS := $(BIN)/python -m zorginkoop.settings
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -45,13 +44,13 @@ test: install browser ## Run the test suite
 
 .PHONY: serve
 serve: install ## Start a local Prefect server and serve the yearly selection and publication schedules
-	$(BIN)/prefect server start --background
+	$(WITH_SETTINGS) $(BIN)/prefect server start --background
 	@for i in $$(seq 60); do $(BIN)/python -c "import httpx; httpx.get('http://127.0.0.1:4200/api/health').raise_for_status()" 2>/dev/null && break; sleep 1; done
-	PREFECT_API_URL=http://127.0.0.1:4200/api $(BIN)/python -m flows.deployments
+	PREFECT_API_URL=http://127.0.0.1:4200/api $(WITH_SETTINGS) $(BIN)/python -m flows.deployments
 
 .PHONY: bench
 bench: install ## Benchmark against the DuckDB floor and a pandas baseline (SCALE=sample|insurer|market)
-	$(BIN)/python -m bench.run --scale $(SCALE)
+	$(WITH_SETTINGS) $(BIN)/python -m bench.run --scale $(SCALE)
 
 .PHONY: sample
 sample: install ## Regenerate the committed sample bundles data/sample and data/sample-ggz (SEED=)
@@ -61,7 +60,7 @@ sample: install ## Regenerate the committed sample bundles data/sample and data/
 
 .PHONY: golden
 golden: install ## Rewrite the golden sample outputs in tests/golden after a deliberate change
-	$(BIN)/python -m tests.golden
+	$(WITH_SETTINGS) $(BIN)/python -m tests.golden
 
 .PHONY: clean
 clean: ## Remove outputs, caches and Prefect state (keeps .venv)

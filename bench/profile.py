@@ -13,7 +13,7 @@ from pathlib import Path
 from zorginkoop import ingest, pipeline
 from zorginkoop.bundle import input_files
 from zorginkoop.database import connect
-from zorginkoop.models import layer_models, model_order, run_model, stack_rule_models
+from zorginkoop.models import run
 from zorginkoop.policy import load_policy
 from zorginkoop.rowchecks import check_rows
 from zorginkoop.validate import validate_bundle
@@ -43,14 +43,9 @@ def main() -> int:
                 timed("validate", f"row checks {spec.table}", check_rows, con, spec)
             for spec in specs:
                 timed("validate", f"Great Expectations {spec.table}", validate_bundle, con, [spec])
-            for layer in policy.domain.layers:
-                paths = {name: path for folder in policy.domain.layer_dirs(layer) for name, path in
-                         ((p.stem, p) for p in sorted(folder.glob("*.sql")))}
-                models = layer_models(policy.domain.layer_dirs(layer))
-                for name in model_order(layer, models):
-                    timed("select" if layer != "exports" else "export", f"{layer}.{name}", run_model, con, paths[name])
-                if layer == "rules":
-                    stack_rule_models(con, [n for n in models])
+            # the runner times each model itself (rules.stacked included), in the run's order
+            for model in run(con, policy.domain):
+                ROWS.append(("export" if model.model.startswith("exports.") else "select", model.model, model.seconds))
     del reports
     lines = [f"Per step, without Prefect, on `{bundle}` ({policy.name}); seconds of one run on this machine, "
              "input files loaded one at a time (the run loads them side by side).", "",

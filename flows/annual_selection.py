@@ -6,14 +6,15 @@ manifest, and a failed suite stops it before anything is published.
 
 Each task opens the run's DuckDB file itself (connections and DataFrames do not
 travel between tasks). Everything is written to a staging directory beside the
-output and moved into place only when the whole run succeeded.
+output (zorginkoop.outputs) and moved into place only when the whole run succeeded.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from zorginkoop import pipeline, progress
+from zorginkoop import outputs, paths, pipeline, progress
 from zorginkoop.ingest import FileReport
+from zorginkoop.models import ModelRun, recording
 from zorginkoop.policy import load_policy
 from zorginkoop.summary import markdown_table, outcome_counts
 from zorginkoop.report import write_report
@@ -57,17 +59,37 @@ def expectations(db_path: Path, policy_name: str, docs_dir: Path) -> list[dict]:
     return [asdict(r) for r in results]
 
 
+@contextmanager
+def model_log():
+    """Each SQL model's seconds and rows: the runner logs them under `zorginkoop` (sent to this run's
+    Prefect log too, as PREFECT_LOGGING_EXTRA_LOGGERS would) and they are returned for the manifest."""
+    from prefect.logging.handlers import APILogHandler
+
+    logger = logging.getLogger("zorginkoop")
+    handler = None if any(isinstance(h, APILogHandler) for h in logger.handlers) else APILogHandler()
+    if handler:
+        logger.addHandler(handler)
+    try:
+        with recording() as runs:
+            yield runs
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+
+
 @task(name="select", cache_policy=NO_CACHE)
-def select(db_path: Path, policy_name: str) -> dict[str, int]:
-    counts = pipeline.select(db_path, load_policy(policy_name))
+def select(db_path: Path, policy_name: str) -> tuple[dict[str, int], list[dict]]:
+    with model_log() as runs:
+        counts = pipeline.select(db_path, load_policy(policy_name))
     get_run_logger().info("outcomes: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return counts
+    return counts, [asdict(r) for r in runs]
 
 
 @task(name="export", cache_policy=NO_CACHE)
-def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
+def export(db_path: Path, policy_name: str, staging: Path) -> tuple[dict[str, int], list[dict]]:
     loaded = load_policy(policy_name)
-    outputs = pipeline.export(db_path, loaded, staging)
+    with model_log() as runs:
+        outputs = pipeline.export(db_path, loaded, staging)
     create_markdown_artifact(
         key="selection-summary",
         markdown=f"# Selection {policy_name}\n\nUnits per outcome and {loaded.domain.summary_column}:\n\n"
@@ -75,7 +97,7 @@ def export(db_path: Path, policy_name: str, staging: Path) -> dict[str, int]:
                  + "\n\nOutputs: " + ", ".join(f"`{n}` ({r} rows)" for n, r in outputs.items()),
         description=f"Outcome counts of the {policy_name} selection run",
     )
-    return outputs
+    return outputs, [asdict(r) for r in runs]
 
 
 @task(name="report", cache_policy=NO_CACHE)
@@ -90,7 +112,7 @@ def report(staging: Path, policy_name: str) -> list[str]:
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish(staging: Path, output_dir: Path) -> Path:
-    return pipeline.publish(staging, output_dir)
+    return outputs.publish(staging, output_dir)
 
 
 @flow(name="annual_selection")
@@ -102,54 +124,53 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
     the output path switch to it, atomically. A failed or killed run changes nothing.
     """
     loaded = load_policy(policy)  # a bad policy file stops the run before anything is read
-    input_dir = input_dir or loaded.domain.sample_input
+    input_dir = input_dir or str(paths.sample_bundle(loaded))
     output_dir = output_dir or f"out/{loaded.name}"
     # abspath, not resolve(): the output path is a symlink to the current run and must stay one
     input_path, output_path = Path(input_dir).resolve(), Path(os.path.abspath(output_dir))
-    staging = pipeline.staging_dir_for(output_path)
-    db_path = staging / pipeline.DATABASE_NAME
     timings: dict[str, float] = {}
     suites_future = None
-    try:
-        start = time.perf_counter()
-        with progress.stage("Ingest: loading the input bundle"):
-            reports = ingest(db_path, policy, input_path)
-        timings["ingest"] = time.perf_counter() - start
-        start = time.perf_counter()
-        with progress.stage("Validate: checking every row"):
-            reports = validate(db_path, policy, reports)
-        # Great Expectations (Python, one core) judges the validated rows beside the selection
-        # (DuckDB), which reads the same rows; a failed suite still stops the run before publish.
-        suites_future = expectations.submit(db_path, policy, staging / pipeline.DATA_DOCS_DIR)
-        timings["validate"] = time.perf_counter() - start
-        start = time.perf_counter()
-        with progress.stage("Select: applying the policy"):
-            counts = select(db_path, policy)
-        timings["select"] = time.perf_counter() - start
-        start = time.perf_counter()
-        with progress.stage("Export: writing the outputs"):
-            outputs = export(db_path, policy, staging)
-        timings["export"] = time.perf_counter() - start
-        start = time.perf_counter()
-        with progress.stage("Validate: Great Expectations"):
-            suites = suites_future.result()
-        # The stages partition the run's time: waiting for the suites counts as validation.
-        timings["validate"] += time.perf_counter() - start
+    with outputs.output_writer(output_path, publish=publish) as staging:
+        db_path = staging / pipeline.DATABASE_NAME
+        try:
+            start = time.perf_counter()
+            with progress.stage("Ingest: loading the input bundle"):
+                reports = ingest(db_path, policy, input_path)
+            timings["ingest"] = time.perf_counter() - start
+            start = time.perf_counter()
+            with progress.stage("Validate: checking every row"):
+                reports = validate(db_path, policy, reports)
+            # Great Expectations (Python, one core) judges the validated rows beside the selection
+            # (DuckDB), which reads the same rows; a failed suite still stops the run before publish.
+            suites_future = expectations.submit(db_path, policy, staging / pipeline.DATA_DOCS_DIR)
+            timings["validate"] = time.perf_counter() - start
+            start = time.perf_counter()
+            with progress.stage("Select: applying the policy"):
+                counts, model_timings = select(db_path, policy)
+            timings["select"] = time.perf_counter() - start
+            start = time.perf_counter()
+            with progress.stage("Export: writing the outputs"):
+                written, exported = export(db_path, policy, staging)
+            model_timings = [ModelRun(**r) for r in model_timings + exported]
+            timings["export"] = time.perf_counter() - start
+            start = time.perf_counter()
+            with progress.stage("Validate: Great Expectations"):
+                suites = suites_future.result()
+            # The stages partition the run's time: waiting for the suites counts as validation.
+            timings["validate"] += time.perf_counter() - start
+        finally:
+            if suites_future is not None:
+                suites_future.wait()  # it writes Data Docs into the staging directory
         checked = pipeline.account_for_judged_rows(db_path, [FileReport(**r) for r in reports])
         reports = [asdict(r) for r in checked]
         pipeline.write_manifest(staging, loaded, input_path, checked,
-                                [SuiteResult(**s) for s in suites], outputs, timings)
+                                [SuiteResult(**s) for s in suites], written, timings, model_timings)
         start = time.perf_counter()
         report(staging, policy)  # reads the manifest; its own time is added to it afterwards
         timings["report"] = time.perf_counter() - start
         pipeline.write_manifest(staging, loaded, input_path, checked,
-                                [SuiteResult(**s) for s in suites], outputs, timings)
-        publish(staging, output_path)
-    finally:
-        if suites_future is not None:
-            suites_future.wait()  # it writes Data Docs into the staging directory
-        shutil.rmtree(staging, ignore_errors=True)
-    return {"output_dir": str(output_path), "outcomes": counts, "outputs": outputs,
+                                [SuiteResult(**s) for s in suites], written, timings, model_timings)
+    return {"output_dir": str(output_path), "outcomes": counts, "outputs": written,
             "data_docs": str(output_path / pipeline.DATA_DOCS_DIR / "index.html"),
             "report": str(output_path / "report.html"), "workbook": str(output_path / "selectie.xlsx"),
             "quarantined": sum(r["rows_quarantined"] for r in reports),

@@ -11,8 +11,6 @@ ZORGINKOOP_INPUT_GGZ_2021), else the policy's sample bundle and out/<policy>.
 
 from __future__ import annotations
 
-import os
-
 from prefect import serve
 from prefect.schedules import Cron
 
@@ -20,17 +18,14 @@ from flows.annual_selection import annual_selection
 from flows.publication import publication
 from zorginkoop.paths import POLICIES_DIR
 from zorginkoop.policy import load_policy
-
-
-def _setting(kind: str, policy: str) -> str | None:
-    return os.environ.get(f"ZORGINKOOP_{kind}_{policy.upper().replace('-', '_')}")
+from zorginkoop.settings import per_policy
 
 
 def deployments(policy: str = "paramedie-2024", input_dir: str | None = None, output_dir: str | None = None):
     loaded = load_policy(policy)
     schedule = loaded.model.schedule
-    input_dir = input_dir or _setting("INPUT", policy) or loaded.domain.sample_input
-    output_dir = output_dir or _setting("OUTPUT", policy) or f"out/{policy}"
+    input_dir = input_dir or per_policy("INPUT", policy) or loaded.domain.sample_input
+    output_dir = output_dir or per_policy("OUTPUT", policy) or f"out/{policy}"
     selection = annual_selection.to_deployment(
         name=f"{policy}-selectie", schedule=Cron(schedule.selection, timezone=schedule.timezone),
         parameters={"policy": policy, "input_dir": input_dir, "output_dir": output_dir})

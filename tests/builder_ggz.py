@@ -11,6 +11,7 @@ from __future__ import annotations
 from zorginkoop.bundle import input_files
 from zorginkoop.domains import get_domain
 from zorginkoop.policy import load_policy
+from zorginkoop.privacy import elfproef
 
 from .builder import Rows
 
@@ -24,8 +25,7 @@ def bsn(n: int) -> str:
     """The n-th 9-digit number that passes the 11-proef (distinct patients for distinct n)."""
     base = 100_000_000 + n * 10
     for candidate in range(base, base + 10):
-        digits = [int(d) for d in f"{candidate:09d}"]
-        if (sum(d * w for d, w in zip(digits[:8], range(9, 1, -1))) - digits[8]) % 11 == 0:
+        if elfproef(f"{candidate:09d}"):
             return f"{candidate:09d}"
     return bsn(n + 100_000)
 

@@ -2,12 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from zorginkoop.settings import apply_environment
+
+# No test is timed (speed lives in `make bench`): Hypothesis' per-example deadline would fail a
+# correct test on a busy machine.
+hypothesis_settings.register_profile("zorginkoop", deadline=None)
+hypothesis_settings.load_profile("zorginkoop")
+
+apply_environment()  # PREFECT_HOME, analytics off: before Prefect and Great Expectations are imported
 os.environ.setdefault("ZORGINKOOP_PSEUDONYM_KEY", "test-key-not-a-secret")
 
 from zorginkoop import pipeline  # noqa: E402

@@ -11,7 +11,7 @@ import duckdb
 
 from zorginkoop.claims import load_claims
 from zorginkoop.domains import get_domain
-from zorginkoop.pm304 import render_message
+from zorginkoop.synthetic.pm304 import render_message
 
 KEY = os.environ["ZORGINKOOP_PSEUDONYM_KEY"].encode()
 

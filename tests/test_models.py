@@ -1,12 +1,18 @@
-"""The SQL runner: one model per file, run in dependency order, rules stacked."""
+"""The SQL runner: one model per file, one graph over the layers, run in dependency order, rules stacked
+and checked against their column contract."""
 
 from __future__ import annotations
+
+import json
+import logging
 
 import duckdb
 import pytest
 
+from zorginkoop.analysis import WHATIF_SELECT
 from zorginkoop.domains import domains, get_domain
-from zorginkoop.models import layer_models, layer_paths, model_order, run_layer, stack_rule_models
+from zorginkoop.models import (STACKED, Graph, ModelError, ModelRun, layer_models, layer_paths, model_order, recording,
+                               run, run_layer, stack_rule_models)
 
 
 def test_models_run_after_the_models_they_name():
@@ -68,3 +74,118 @@ def test_progress_is_quiet_in_ci_and_when_asked(monkeypatch):
     assert list(progress.items([1, 2], "x")) == [1, 2]
     with progress.stage("nothing shown"):
         pass
+
+
+def _project(tmp_path, files: dict[str, str], layers=("staged", "intermediate", "rules", "decisions", "exports")):
+    """A graph from files {"<layer>/<name>.sql": sql}, in one folder per layer."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return Graph.load(layers, lambda layer: [d for d in [tmp_path / layer] if d.is_dir()])
+
+
+def test_a_model_that_reads_a_later_layer_is_refused(tmp_path):
+    with pytest.raises(ModelError) as refused:
+        _project(tmp_path, {"staged/a.sql": "select * from decisions.b", "decisions/b.sql": "select 1 as x"})
+    message = str(refused.value)
+    assert "staged.a" in message and "decisions.b" in message and "staged -> intermediate" in message
+
+
+def test_references_cross_layers_and_sources_are_no_models(tmp_path):
+    graph = _project(tmp_path, {
+        "staged/a.sql": "-- reads decisions.b only in this comment\nselect * from validated.a, policy.parameters",
+        "intermediate/b.sql": "select 'rules.x' as note, * from staged.a",
+        "decisions/c.sql": "select * from intermediate.b join staged.a using (x)",
+    })
+    assert graph.models["staged.a"].refs == frozenset()
+    assert graph.models["staged.a"].sources == {"validated.a", "policy.parameters"}
+    assert graph.models["decisions.c"].refs == {"intermediate.b", "staged.a"}
+    assert list(graph.models) == ["staged.a", "intermediate.b", "decisions.c"]
+
+
+def test_plus_select_runs_a_model_and_what_it_needs(tmp_path):
+    graph = _project(tmp_path, {
+        "staged/a.sql": "select 1 as x", "staged/other.sql": "select 2 as x",
+        "intermediate/b.sql": "select x + 1 as x from staged.a",
+        "exports/c.sql": "select x from intermediate.b", "exports/d.sql": "select x from staged.other",
+    })
+    assert graph.select("+c") == ["staged.a", "intermediate.b", "exports.c"]
+    assert graph.select("b+") == ["intermediate.b", "exports.c"]
+    assert graph.select("layer:exports", exclude="d") == ["exports.c"]
+    con = duckdb.connect()
+    runs = run(con, graph, select="+exports.c")
+    assert [r.model for r in runs] == ["staged.a", "intermediate.b", "exports.c"]
+    assert con.execute("select x from exports.c").fetchall() == [(2,)]
+    assert con.execute("select count(*) from duckdb_tables() where table_name in ('other', 'd')").fetchall() == [(0,)]
+
+
+def test_plus_zorgzoeker_takes_only_what_the_zorgzoeker_needs():
+    graph = Graph.for_domain(get_domain("paramedie"))
+    chosen = graph.select("+zorgzoeker")
+    assert chosen[-1] == "exports.zorgzoeker" and "decisions.zorgzoeker_units" in chosen
+    assert "exports.decisions" not in chosen and "exports.case_reviews" not in chosen
+    assert chosen.index("staged.acceptances") < chosen.index("decisions.acceptance_status")
+
+
+@pytest.mark.parametrize("name", sorted(domains()))
+def test_the_whole_graph_runs_each_model_after_what_it_reads(name):
+    graph = Graph.for_domain(get_domain(name))
+    order = graph.select()
+    for position, key in enumerate(order):
+        assert graph.models[key].refs <= set(order[:position]), key
+    rules = [k for k in order if k.startswith("rules.") and k != STACKED]
+    assert graph.models[STACKED].refs == set(rules) and order.index(STACKED) > max(order.index(r) for r in rules)
+
+
+def test_a_rule_model_that_breaks_the_column_contract_is_an_error(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "schema.yml").write_text(
+        "columns:\n  - name: praktijk_agb\n    data_type: varchar\n  - name: rule\n  - name: result\n")
+    graph = _project(tmp_path, {
+        "rules/good.sql": "select 'A' as praktijk_agb, 'GOOD' as rule, 'pass' as result",
+        "rules/misspelt.sql": "select 'A' as praktijk_agb, 'MISSPELT' as rule, 'pass' as reslut",
+    }, layers=("rules",))
+    with pytest.raises(ModelError) as broken:
+        run(duckdb.connect(), graph)
+    message = str(broken.value)
+    assert "rules.misspelt" in message and "column result is missing" in message
+    assert "column reslut is not in the contract" in message
+
+
+@pytest.mark.parametrize("name", sorted(domains()))
+def test_every_rule_model_keeps_the_declared_contract(name):
+    graph = Graph.for_domain(get_domain(name))
+    assert [c.name for c in graph.contracts["rules"].columns] == [
+        "praktijk_agb", "discipline", "rule", "result", "detail", "reason_code"]
+
+
+@pytest.mark.parametrize("name", sorted(domains()))
+def test_whatif_reruns_only_what_depends_on_the_policy(name):
+    graph = Graph.for_domain(get_domain(name))
+    chosen = set(graph.select(WHATIF_SELECT))
+    readers = {k for k, m in graph.models.items() if any(s.startswith("policy.") for s in m.sources)}
+    needed = graph.upstream(["exports.decisions"]) | {"exports.decisions"}
+    assert chosen == (readers | graph.downstream(readers)) & needed
+    assert not any(k.startswith("staged.") for k in chosen)
+    assert {STACKED, "decisions.unit_outcomes", "exports.decisions"} <= chosen
+
+
+def test_each_model_is_logged_and_returned_with_seconds_and_rows(tmp_path, caplog):
+    graph = _project(tmp_path, {"staged/a.sql": "select * from range(3)",
+                                "staged/b.sql": "-- materialized: view\nselect * from staged.a"})
+    with caplog.at_level(logging.INFO, logger="zorginkoop.models"), recording() as recorded:
+        runs = run(duckdb.connect(), graph)
+    assert [(r.model, r.rows) for r in runs] == [("staged.a", 3), ("staged.b", None)]
+    assert recorded == runs and all(r.seconds >= 0 for r in runs)
+    assert "staged.a" in caplog.text and "3 rows" in caplog.text
+
+
+def test_the_manifest_lists_each_models_timing(tmp_path, policy):
+    from zorginkoop.pipeline import write_manifest
+
+    path = write_manifest(tmp_path, policy, tmp_path, [], [], {}, {"select": 1.0},
+                          [ModelRun("staged.a", 0.5, 3), ModelRun("staged.b", 0.1, None)])
+    manifest = json.loads(path.read_text())
+    assert manifest["model_timings"] == [{"model": "staged.a", "seconds": 0.5, "rows": 3},
+                                         {"model": "staged.b", "seconds": 0.1, "rows": None}]
+    assert manifest["timings_seconds"] == {"select": 1.0}

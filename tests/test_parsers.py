@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from zorginkoop.bundle import input_files
 from zorginkoop.domains import get_domain
 from zorginkoop.ingest import load_file, prepare
-from zorginkoop.pm304 import render_message
 from zorginkoop.rowchecks import FILE_FORMATS, value_checks
+from zorginkoop.synthetic.pm304 import render_message
 
 SPECS = {s.table: s for s in input_files(get_domain("paramedie"))}
 CON = duckdb.connect()

@@ -13,8 +13,8 @@ import pytest
 from zorginkoop.claims import load_claims
 from zorginkoop.domains import get_domain
 from zorginkoop.errors import BadInputError
-from zorginkoop.pm304 import render_message, render_record
 from zorginkoop.privacy import pseudonym_key, register_macros
+from zorginkoop.synthetic.pm304 import render_message, render_record
 
 KEY = os.environ["ZORGINKOOP_PSEUDONYM_KEY"].encode()
 BSN_A, BSN_B = "111222333", "123456782"  # both pass the 11-proef

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import zorginkoop.generate as generate_module
+import zorginkoop.synthetic.paramedie as generate_module
 from zorginkoop import pipeline
 from zorginkoop.claims import load_claims
 from zorginkoop.domains import get_domain
@@ -20,13 +20,13 @@ from zorginkoop.paths import PROJECT_ROOT, SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")
-def tiny_large_bundle(tmp_path_factory):
+def tiny_large_bundle(tmp_path_factory, policy):
     """The insurer-scale generator with 120 practices and 30,000 claim lines."""
     out = tmp_path_factory.mktemp("tiny") / "bundle"
     generate_module.SCALES["tiny"] = 120
     generate_module.LARGE_SCALES["tiny"] = (30_000, 3_000)
     try:
-        counts = generate_module.generate(5, "tiny", out)
+        counts = generate_module.generate(policy, 5, "tiny", out)
     finally:
         del generate_module.SCALES["tiny"], generate_module.LARGE_SCALES["tiny"]
     return out, counts
@@ -50,12 +50,12 @@ def test_sql_written_pm304_files_reconcile_and_load(tiny_large_bundle, tmp_path)
     assert series > 3, "patients come in treatment series"
 
 
-def test_generation_is_deterministic(tiny_large_bundle, tmp_path):
+def test_generation_is_deterministic(tiny_large_bundle, tmp_path, policy):
     out, _ = tiny_large_bundle
     generate_module.SCALES["tiny"] = 120
     generate_module.LARGE_SCALES["tiny"] = (30_000, 3_000)
     try:
-        generate_module.generate(5, "tiny", tmp_path / "again")
+        generate_module.generate(policy, 5, "tiny", tmp_path / "again")
     finally:
         del generate_module.SCALES["tiny"], generate_module.LARGE_SCALES["tiny"]
     for path in sorted(out.rglob("*.asc")):

@@ -16,10 +16,11 @@ import duckdb
 import yaml
 
 from . import pipeline
-from .models import run_model
+from .database import connect, load_seeds
+from .models import run
 from .domains import Domain, domains, get_domain
 from .errors import BadInputError, PolicyError
-from .policy import Policy
+from .policy import Policy, load_into_duckdb
 
 
 def _parquet(run_dir: Path, name: str) -> str:
@@ -108,8 +109,14 @@ class WhatIf:
     units: int
 
 
+# What other parameters can change: the models that read the policy, and what reads them, as far
+# as decisions.parquet needs them. The rest of the copied run (staged rows, code lists) stays.
+WHATIF_SELECT = "source:policy+,+exports.decisions"
+
+
 def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") -> WhatIf:
-    """Rerun the selection on the run's loaded data with other parameters; nothing is reloaded."""
+    """Rerun the models that depend on the policy, on the run's loaded data with other parameters;
+    nothing is reloaded."""
     database = run_dir / pipeline.DATABASE_NAME
     if not database.is_file():
         raise BadInputError(str(run_dir), f"has no {pipeline.DATABASE_NAME}", hint="Run `zorginkoop run` first")
@@ -122,9 +129,11 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "whatif.duckdb"
         shutil.copyfile(database, copy)
-        pipeline.select(copy, changed, reload_policy=True)
+        with connect(copy) as con:
+            load_into_duckdb(changed, con)
+            load_seeds(con, domain.name)  # the code lists the models of this version read (a run of an older one may lack one)
+            run(con, domain, select=WHATIF_SELECT)
         with duckdb.connect(str(copy)) as con:
-            run_model(con, domain.model_path("exports", "decisions"))
             con.execute(f"create temp view before as select * from {_parquet(run_dir, 'decisions')}")
             changes = con.execute(f"""
                 select b."{key}", b."{split}", b.outcome, a.outcome

@@ -7,11 +7,11 @@ expectations every row must meet. One source of truth for ingest and validation.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .domains import Domain
+from .suites import load_suite
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class InputFile:
     # Whether a quarantined row sends the units it names to review (INVOER_VOLLEDIG). Not for
     # reviews and acceptances: they are about the decision, not the data it is made on.
     sends_units_to_review: bool = True
+    domain: str = ""                  # whose seeds fill the suite's seed references
 
     @property
     def may_refuse_bundle(self) -> bool:
@@ -66,13 +67,15 @@ class InputFile:
         return [candidate] if candidate.is_file() else []
 
     def suite_json(self) -> dict:
-        return json.loads(self.suite_path.read_text())
+        """The suite as this domain reads it (seed references filled in); an unsupported
+        expectation type raises suites.SuiteError naming the suite and the type."""
+        return load_suite(self.suite_path, self.domain)
 
 
 def input_files(domain: Domain) -> list[InputFile]:
     files = []
     for suite_path in domain.suite_paths():
-        meta = json.loads(suite_path.read_text())["meta"]
+        meta = load_suite(suite_path, domain.name)["meta"]
         files.append(InputFile(
             table=meta["table"], path=meta["path"], required=bool(meta["required"]),
             formats=tuple(meta.get("formats", ["csv"])), columns=tuple(meta["columns"]),
@@ -80,6 +83,6 @@ def input_files(domain: Domain) -> list[InputFile]:
             key=tuple(meta.get("key", [])),
             description=meta.get("description", ""), suite_path=suite_path,
             quarantine_tolerance=meta.get("quarantine_tolerance"),
-            sends_units_to_review=bool(meta.get("sends_units_to_review", True)),
+            sends_units_to_review=bool(meta.get("sends_units_to_review", True)), domain=domain.name,
         ))
     return files

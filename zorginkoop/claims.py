@@ -13,8 +13,6 @@ quarantine.parquet (every line kept out, with its reason).
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,8 +22,9 @@ from .domains import Domain
 from .errors import BadInputError, BadInputErrors
 from .ingest import FileReport, load_files, prepare
 from .models import run_model
+from .outputs import output_writer, write_query
 from .rowchecks import check_rows, refuse_foreign_formats
-from .pipeline import publish, staging_dir_for
+
 
 def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:
     """Files to load with the name they get in outputs: a directory contributes every claim file in it."""
@@ -45,35 +44,27 @@ def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Pa
 
 def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[FileReport], dict[str, int]]:
     spec = next(s for s in input_files(domain) if s.table == "claims")
-    output = Path(os.path.abspath(output))  # not resolve(): the output is a symlink to the current run
-    staging = staging_dir_for(output)
-    try:
-        # An in-memory database (nothing of it is kept), spilling into a temporary directory.
-        with tempfile.TemporaryDirectory() as tmp, connect(":memory:", temp_directory=Path(tmp)) as con:
-            prepare(con, [spec])
-            load_seeds(con, domain.name)
-            results = load_files(con, [(spec, path, rel) for path, rel in claim_files(paths, spec.extensions)])
-            reports = [r for r in results if isinstance(r, FileReport)]
-            errors = [r for r in results if isinstance(r, BadInputError)]
-            errors += refuse_foreign_formats(con, spec)
-            if errors:
-                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
-            checked = {r.file: r for r in check_rows(con, spec)}
-            for report in reports:
-                if report.path in checked:
-                    report.rows_deduplicated = checked[report.path].rows_deduplicated
-                    report.rows_quarantined += checked[report.path].rows_quarantined
-                    report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
-            run_model(con, domain.model_path("staged", "claims"))
-            exports = {"claims": domain.claims_export,
-                       "quarantine": 'select * from raw.quarantine order by file, line, "column"'}
-            if "pm304" in spec.formats:  # per PM304 message: counts and totals against the sluitrecord
-                exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
-            counts = {}
-            for name, sql in exports.items():
-                target = str(staging / f"{name}.parquet").replace("'", "''")
-                counts[f"{name}.parquet"] = con.execute(f"copy ({sql}) to '{target}' (format parquet, compression zstd)").fetchall()[0][0]
-        publish(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    # An in-memory database (nothing of it is kept), spilling into a temporary directory.
+    with (output_writer(output) as staging, tempfile.TemporaryDirectory() as tmp,
+          connect(":memory:", temp_directory=Path(tmp)) as con):
+        prepare(con, [spec])
+        load_seeds(con, domain.name)
+        results = load_files(con, [(spec, path, rel) for path, rel in claim_files(paths, spec.extensions)])
+        reports = [r for r in results if isinstance(r, FileReport)]
+        errors = [r for r in results if isinstance(r, BadInputError)]
+        errors += refuse_foreign_formats(con, spec)
+        if errors:
+            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+        checked = {r.file: r for r in check_rows(con, spec)}
+        for report in reports:
+            if report.path in checked:
+                report.rows_deduplicated = checked[report.path].rows_deduplicated
+                report.rows_quarantined += checked[report.path].rows_quarantined
+                report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
+        run_model(con, domain.model_path("staged", "claims"))
+        exports = {"claims": domain.claims_export,
+                   "quarantine": 'select * from raw.quarantine order by file, line, "column"'}
+        if "pm304" in spec.formats:  # per PM304 message: counts and totals against the sluitrecord
+            exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
+        counts = {f"{name}.parquet": write_query(con, sql, staging / f"{name}.parquet") for name, sql in exports.items()}
     return reports, counts

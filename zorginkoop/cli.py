@@ -14,15 +14,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import EXIT_INTERNAL_ERROR, BadInputError, PolicyError
+from .errors import EXIT_INTERNAL_ERROR, ExpectedError, PolicyError
 
 
 class _FastExit:
-    """End the process without tearing the interpreter down, once a run or publication is done.
+    """End the process without tearing the interpreter down, once a command is done.
 
     Freeing everything Prefect, Great Expectations, pandas and DuckDB loaded costs 1.5-2 s of
-    garbage collection at exit, after the last output was written. `run` and `publish` arm this;
-    when the process then exits with a code (SystemExit), Python first does what it always does
+    garbage collection at exit, after the last output was written, and a library's teardown can
+    print "nanobind: leaked instance" lines. Every command ends this way: when the process exits
+    with a code (SystemExit), Python first does what it always does
     (waits for non-daemon threads, drains Prefect's log and event workers, runs every atexit
     handler: the temporary server stops, logging flushes), and then this handler, registered
     before any other and so run last, flushes stdout and stderr and ends the process with that
@@ -31,7 +32,7 @@ class _FastExit:
     CliRunner, or called from any other code, the code is never recorded and nothing changes.
     """
 
-    armed = False
+    armed = True
     code: int | None = None
 
     @classmethod
@@ -97,14 +98,19 @@ class TemporaryServer:
     and configured, as in the tests). When a server is configured only in a Prefect profile or
     file, or this one does not come up, it is stopped and the flow does as before: it uses the
     configured server, or starts Prefect's temporary server itself.
+
+    The server's own output goes to .prefect/temporary-server.log (PREFECT_HOME), not the console:
+    stopped while its services are still starting (a run refused in its first second), it prints
+    a traceback of its own shutdown. With --debug it goes to the console.
     """
 
     PORTS = range(8000, 9000)  # the range Prefect's SubprocessASGIServer picks from
 
-    def __init__(self) -> None:
+    def __init__(self, console: bool = False) -> None:
         self.process = None
         self.port: int | None = None
         self.ready = False
+        self.console = console
         self._thread: threading.Thread | None = None
 
     @property
@@ -149,10 +155,19 @@ class TemporaryServer:
         self.port = port
         _prefect_log().info("Starting temporary server on http://127.0.0.1:%d\nSee https://docs.prefect.io/v3/concepts/"
                             "server#how-to-guides for more information on running a dedicated Prefect server.", port)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"], env=env)
+        log = None
+        if not self.console:
+            home = Path(env.get("PREFECT_HOME", Path.home() / ".prefect")).expanduser()
+            home.mkdir(parents=True, exist_ok=True)
+            log = open(home / "temporary-server.log", "ab")  # noqa: SIM115 - the child keeps it; closed below
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+                 "--log-level", "error", "--lifespan", "on"], env=env, stdout=log, stderr=log)
+        finally:
+            if log is not None:
+                log.close()
 
     def _get(self, path: str) -> int | None:
         import http.client
@@ -239,9 +254,24 @@ def _prefect_log():
     return logging.getLogger("prefect")
 
 
-def start_prefect_server_early() -> TemporaryServer:
+def start_prefect_server_early(debug: bool = False) -> TemporaryServer:
     """Start Prefect's temporary server now, in the background (see TemporaryServer)."""
-    return TemporaryServer().start()
+    return TemporaryServer(console=debug).start()
+
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error on the console (it is always in the Prefect log).")]
+
+
+def _stopped(exc: Exception, headline: str, unchanged: str, debug: bool) -> typer.Exit:
+    """The one message of a failed run or publication, and its exit code; the traceback only with --debug."""
+    if isinstance(exc, ExpectedError):
+        err.print(f"[bold red]{headline}, {unchanged}.[/]\n{exc}", highlight=False)
+        return typer.Exit(exc.exit_code)
+    if debug:
+        err.print_exception()
+    err.print(f"[bold red]Internal error, {unchanged}:[/] {type(exc).__name__}: {exc}"
+              + ("" if debug else "\n(--debug shows the traceback)"), highlight=False)
+    return typer.Exit(EXIT_INTERNAL_ERROR)
 
 
 @app.command()
@@ -250,17 +280,18 @@ def run(
     input: Annotated[Path | None, typer.Option("--input", help="Input bundle directory (agb/, compliance/, claims/, ...); default: the policy's sample bundle (data/sample, data/sample-ggz).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Directory for the outputs (default out/<policy>); switched to the new run only when it succeeds.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Only warnings and the summary.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Run the selection: ingest -> validate -> select -> export, as a Prefect flow.
 
     Exit codes: 0 outputs written; 2 bad input (the message names file, column and
-    examples); 3 bad policy file; 1 internal error. On any failure no output is changed.
+    examples); 3 bad policy file; 1 internal error. On any failure no output is changed, and
+    the console shows the message only (the traceback with --debug, and in the Prefect log).
     """
     from .settings import apply_defaults
 
-    _FastExit.armed = True
-    apply_defaults(quiet)
-    server = start_prefect_server_early()
+    apply_defaults(quiet, debug)
+    server = start_prefect_server_early(debug)
     from . import progress
     from .validate import prepare_context
     from flows.annual_selection import annual_selection
@@ -273,12 +304,8 @@ def run(
         with server.settings():
             result = annual_selection(policy=policy, input_dir=str(input) if input else None,
                                       output_dir=str(output) if output else None)
-    except (BadInputError, PolicyError) as exc:
-        err.print(f"[bold red]Run stopped, no outputs written.[/]\n{exc}", highlight=False)
-        raise typer.Exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - an internal error gets its own exit code
-        err.print(f"[bold red]Internal error, no outputs written:[/] {type(exc).__name__}: {exc}", highlight=False)
-        raise typer.Exit(EXIT_INTERNAL_ERROR)
+        raise _stopped(exc, "Run stopped", "no outputs written", debug) from None
     from .policy import load_policy
 
     out = Path(result["output_dir"])
@@ -314,7 +341,7 @@ def claims_load(
 
     try:
         reports, counts = load_claims(paths, output, load_policy(policy).domain)
-    except (BadInputError, PolicyError) as exc:
+    except ExpectedError as exc:
         err.print(f"[bold red]Claims not loaded, no outputs written.[/]\n{exc}", highlight=False)
         raise typer.Exit(exc.exit_code)
     table = Table(title=f"Claims loaded into {output}")
@@ -359,7 +386,7 @@ def explain(
 
     try:
         units = explain_units(output, agb, discipline)
-    except BadInputError as exc:
+    except ExpectedError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(exc.exit_code)
     for unit in units:
@@ -393,9 +420,9 @@ def whatif(
 
     try:
         result = run_whatif(output, _run_policy(output, policy), parse_settings(set_), region)
-    except (BadInputError, PolicyError) as exc:
+    except ExpectedError as exc:
         err.print(str(exc), highlight=False)
-        raise typer.Exit(getattr(exc, "exit_code", 2))
+        raise typer.Exit(exc.exit_code)
     console.print(f"[bold]{len(result.changes)} of {result.units} units change outcome with {', '.join(set_)}[/]")
     table = Table(title="Units that change outcome")
     for column in ("agb", "discipline", "now", "with the trial values"):
@@ -421,7 +448,7 @@ def diff(
 
     try:
         result = diff_runs(run_a, run_b)
-    except BadInputError as exc:
+    except ExpectedError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(exc.exit_code)
     outcomes = Table(title=f"{len(result.outcomes)} unit(s) with another outcome")
@@ -444,6 +471,7 @@ def publish_command(
     run: Annotated[Path, typer.Option("--run", help="The finished selection run's output directory, e.g. out/ggz-2021.")],
     output: Annotated[Path | None, typer.Option("--output", help="Directory for the definitive zorgzoeker files (default: <run>-publicatie).")] = None,
     policy: RunPolicy = None,
+    debug: Debug = False,
 ) -> None:
     """Write the definitive zorgzoeker (status definitief) and the offers still unanswered, as the Prefect flow `publication`.
 
@@ -451,9 +479,8 @@ def publish_command(
     or before the policy's signing_deadline; every other row goes to quarantine.parquet."""
     from .settings import apply_defaults
 
-    _FastExit.armed = True
-    apply_defaults(quiet=True)
-    server = start_prefect_server_early()
+    apply_defaults(quiet=True, debug=debug)
+    server = start_prefect_server_early(debug)
     from flows.publication import publication
 
     try:
@@ -461,9 +488,8 @@ def publish_command(
         with server.settings():
             counts = publication(run_dir=str(run), acceptances=str(acceptances), policy=str(_run_policy(run, policy).path),
                                  output_dir=str(output))
-    except (BadInputError, PolicyError) as exc:
-        err.print(f"[bold red]Not published, nothing changed.[/]\n{exc}", highlight=False)
-        raise typer.Exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - an internal error gets its own exit code
+        raise _stopped(exc, "Not published", "nothing changed", debug) from None
     console.print(f"Zorgzoeker written to {output}: {counts['zorgzoeker.parquet']} rows, {counts['contracted']} contracted "
                   f"(status definitief), from {counts['accepted']} of {counts['acceptances_read']} acceptance rows.")
     if counts["acceptances_quarantined"]:
@@ -487,14 +513,15 @@ def generate(
     from .policy import load_policy
 
     try:
-        domain = load_policy(policy).domain
+        selected = load_policy(policy)  # the generator takes its dates from the policy file
+        domain = selected.domain
     except PolicyError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(exc.exit_code)
     if size not in domain.generator_sizes and not size.isdigit():
         err.print(f"--size must be one of {', '.join(domain.generator_sizes)} or a number, not {size!r}")
         raise typer.Exit(2)
-    counts = domain.call(domain.generator, seed, size if size in domain.generator_sizes else int(size), output)
+    counts = domain.call(domain.generator, selected, seed, size if size in domain.generator_sizes else int(size), output)
     table = Table(title=f"Bundle written to {output}")
     table.add_column("file")
     table.add_column("rows", justify="right")
@@ -523,7 +550,7 @@ def reviews_import(
 
     try:
         result = import_reviews(workbook, input)
-    except BadInputError as exc:
+    except ExpectedError as exc:
         err.print("[bold red]Decisions not imported, nothing written.[/]")
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(exc.exit_code)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
 from .paths import SEEDS_DIR
+from .settings import settings
 
 
 def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -17,14 +17,13 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
     # Output order must not depend on thread scheduling (byte-identical reruns).
     con.execute("set preserve_insertion_order = true")
     con.execute("set enable_progress_bar = false")
-    threads = os.environ.get("ZORGINKOOP_THREADS")
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
+    config = settings()
+    if config.threads:
+        con.execute(f"set threads = {config.threads}")
     # Memory bound for large runs: DuckDB spills to temp_directory above memory_limit.
-    memory_limit = os.environ.get("ZORGINKOOP_MEMORY_LIMIT")
-    if memory_limit:
-        con.execute(f"set memory_limit = '{memory_limit}'")
-    temp_directory = os.environ.get("ZORGINKOOP_TEMP_DIRECTORY") or temp_directory
+    if config.memory_limit:
+        con.execute(f"set memory_limit = '{config.memory_limit}'")
+    temp_directory = config.temp_directory or temp_directory
     if temp_directory:
         con.execute(f"set temp_directory = '{temp_directory}'")
     return con

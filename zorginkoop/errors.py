@@ -8,7 +8,14 @@ EXIT_BAD_INPUT = 2
 EXIT_BAD_POLICY = 3
 
 
-class BadInputError(Exception):
+class ExpectedError(Exception):
+    """An error the user can fix: the console shows its message once, and no traceback
+    (that goes to the Prefect log, and to the console with --debug; see zorginkoop.logs)."""
+
+    exit_code = EXIT_INTERNAL_ERROR
+
+
+class BadInputError(ExpectedError):
     """The input bundle cannot be used as it is; the message says what to fix."""
 
     exit_code = EXIT_BAD_INPUT
@@ -46,7 +53,11 @@ class BadInputErrors(BadInputError):
         return "\n".join(lines)
 
 
-class PolicyError(Exception):
+class PolicyError(ExpectedError):
     """The policy file is missing or does not validate."""
 
     exit_code = EXIT_BAD_POLICY
+
+
+class SettingsError(ExpectedError):
+    """A ZORGINKOOP_* variable has a value that does not fit (zorginkoop.settings)."""

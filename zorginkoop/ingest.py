@@ -14,7 +14,6 @@ ever holds a BSN. PM304 files take the same path through zorginkoop.pm304.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from .pm304 import create_tables as create_pm304_tables
 from .pm304 import load_pm304
 from .privacy import register_macros
 from .rowchecks import create_codes_table, record_codes
+from .settings import settings
 
 CSV_OPTIONS = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, encoding='utf-8', strict_mode=true"
 
@@ -153,10 +153,10 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
 
 
 def ingest_workers() -> int:
-    """How many files load at once (ZORGINKOOP_INGEST_WORKERS, default 2). A file's numbering of its
+    """How many files load at once (ZORGINKOOP_INGEST_WORKERS, see settings.py). A file's numbering of its
     lines runs on one thread (a streaming window, see pm304.py); two files side by side keep both
     cores of a small machine busy. Each worker has its own connection to the same database."""
-    return max(1, int(os.environ.get("ZORGINKOOP_INGEST_WORKERS", "2")))
+    return settings().ingest_workers
 
 
 def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path, str]]) -> list[FileReport | BadInputError]:

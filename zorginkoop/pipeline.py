@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import subprocess
-import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -20,7 +17,8 @@ from . import __version__
 from .bundle import input_files
 from .database import connect, load_seeds
 from .ingest import FileReport, ingest_bundle
-from .models import run_layer, stack_rule_models
+from .models import ModelRun, run
+from .outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
 from .policy import Policy, load_into_duckdb
 from .errors import BadInputError, BadInputErrors
 from .rowchecks import check_rows, quarantine_summary, refuse_foreign_formats
@@ -28,9 +26,6 @@ from .validate import SuiteResult, validate_bundle
 
 log = logging.getLogger(__name__)
 
-DATABASE_NAME = "zorginkoop.duckdb"
-DATA_DOCS_DIR = "data_docs"
-MANIFEST_NAME = "manifest.json"
 
 
 def ingest(db_path: Path, policy: Policy, input_dir: Path) -> list[FileReport]:
@@ -86,16 +81,11 @@ def expectations(db_path: Path, policy: Policy, docs_dir: Path | None = None) ->
 
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
-    """Apply the policy: staged -> intermediate -> rules -> decisions. Returns outcome counts."""
+    """Apply the policy: every model up to the decisions, in the graph's order. Returns outcome counts."""
     with connect(db_path) as con:
         if reload_policy:
             load_into_duckdb(policy, con)
-        for layer in policy.domain.layers:
-            if layer == "exports":
-                continue
-            models = run_layer(con, policy.domain.layer_dirs(layer))
-            if layer == "rules":
-                stack_rule_models(con, models)
+        run(con, policy.domain, exclude="layer:exports")
         rows = con.execute("select outcome, count(*) from decisions.unit_outcomes group by 1 order by 1").fetchall()
     return dict(rows)
 
@@ -104,12 +94,10 @@ def export(db_path: Path, policy: Policy, out_dir: Path) -> dict[str, int]:
     """Build the export models and write each as <name>.parquet, sorted, into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as con:
-        names = run_layer(con, policy.domain.layer_dirs("exports"))
+        names = [r.model.split(".", 1)[1] for r in run(con, policy.domain, select="layer:exports")]
         counts = {}
         for name in sorted(names):
-            target = str(out_dir / f"{name}.parquet").replace("'", "''")
-            con.execute(f"copy (select * from exports.{name}) to '{target}' (format parquet, compression zstd)")
-            counts[f"{name}.parquet"] = con.execute(f"select count(*) from exports.{name}").fetchall()[0][0]
+            counts[f"{name}.parquet"] = write_query(con, f"select * from exports.{name}", out_dir / f"{name}.parquet")
     return counts
 
 
@@ -150,8 +138,10 @@ def code_version() -> str:
 
 
 def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list[FileReport],
-                   suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float]) -> Path:
-    """manifest.json: what went in (with sha256 and row counts that add up), what came out, how long."""
+                   suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float],
+                   model_timings: list[ModelRun] | None = None) -> Path:
+    """manifest.json: what went in (with sha256 and row counts that add up), what came out, how long
+    (per stage, and per SQL model: seconds and rows, rows null for a view)."""
     manifest = {
         "policy": {"name": policy.name, "domain": policy.domain.name, "path": str(policy.path), "sha256": policy.sha256},
         "code_version": code_version(),
@@ -162,99 +152,8 @@ def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list
         "row_counts": "rows_read = rows_loaded + rows_deduplicated + rows_quarantined, per input file",
         "outputs": {name: {"rows": rows} for name, rows in sorted(outputs.items())},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "model_timings": [asdict(r) for r in model_timings or []],
     }
     path = out_dir / MANIFEST_NAME
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return path
-
-
-KNOWN_OUTPUTS = (".parquet", ".csv", MANIFEST_NAME, DATABASE_NAME, DATA_DOCS_DIR, "report.html", "selectie.xlsx")
-
-
-def runs_dir(output_dir: Path) -> Path:
-    """Where complete runs live; the output path itself is a symlink to the current one."""
-    return output_dir.parent / f".{output_dir.name}.runs"
-
-
-def _is_ours(entry: Path) -> bool:
-    return entry.name.endswith(KNOWN_OUTPUTS)
-
-
-def _complete_runs(runs: Path) -> list[Path]:
-    return sorted((p for p in runs.iterdir() if not p.name.startswith(".") and (p / MANIFEST_NAME).is_file()),
-                  key=lambda p: p.name)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover(output_dir: Path) -> None:
-    """Start cleanly after a crash: drop staging directories of dead runs, and relink the
-    newest complete run when a run died between moving old outputs aside and linking new ones."""
-    runs = runs_dir(output_dir)
-    if not runs.is_dir():
-        return
-    for stale in runs.glob(".staging-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or not _pid_alive(int(pid)) or int(pid) == os.getpid():
-            shutil.rmtree(stale, ignore_errors=True)
-    complete = _complete_runs(runs)
-    if complete and not output_dir.exists():
-        _link(output_dir, complete[-1])
-
-
-def check_output_dir(output_dir: Path) -> None:
-    """Refuse an output directory that holds files this run did not write: they would be moved."""
-    if output_dir.is_dir() and not output_dir.is_symlink():
-        foreign = sorted(p.name for p in output_dir.iterdir() if not _is_ours(p))
-        if foreign:
-            raise BadInputError(str(output_dir), "the output directory holds files that are not outputs of a run",
-                                examples=foreign, hint="Choose an empty or new directory for --output")
-
-
-def staging_dir_for(output_dir: Path) -> Path:
-    """A fresh staging directory for this run, on the same file system as the output."""
-    check_output_dir(output_dir)
-    recover(output_dir)
-    staging = runs_dir(output_dir) / f".staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    return staging
-
-
-def _link(output_dir: Path, target: Path) -> None:
-    temporary = output_dir.parent / f".{output_dir.name}.link-{os.getpid()}"
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    os.symlink(os.path.relpath(target, output_dir.parent), temporary)
-    os.replace(temporary, output_dir)  # atomic: readers see the old run or the new one, never a mix
-
-
-def publish(staging: Path, output_dir: Path) -> Path:
-    """Make a finished run the current output with atomic renames, and keep the previous run.
-
-    The output path becomes a symlink to .<name>.runs/<run id>/. A real directory from an
-    earlier version is moved into the runs directory first (only our own files are in it,
-    check_output_dir made sure).
-    """
-    runs = staging.parent
-    run_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
-    final = runs / run_id
-    os.rename(staging, final)
-    previous = output_dir.resolve() if output_dir.is_symlink() else None
-    if output_dir.is_dir() and not output_dir.is_symlink():
-        previous = runs / f"{run_id}-previous"
-        os.rename(output_dir, previous)
-    _link(output_dir, final)
-    for old in _complete_runs(runs):
-        if old not in (final, previous):
-            shutil.rmtree(old, ignore_errors=True)
-    return final

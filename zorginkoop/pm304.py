@@ -6,7 +6,8 @@ holds one or more messages (01 voorlooprecord ... 99 sluitrecord). A message is 
 only when every line is 310 positions of a known record type and its sluitrecord's
 counts and signed total match what was read; otherwise all its lines go to quarantine.
 Prestatierecords (04) of an accepted message with a BSN that fails the 11-proef are
-quarantined one by one. BSN, names, addresses and birth dates are never stored.
+quarantined one by one. BSN, names, addresses and birth dates are never stored. The writers of these
+files (synthetic bundles, tests) are in zorginkoop.synthetic.pm304, at the same positions.
 
 Speed without giving up privacy or line numbers (one statement per file, see load_pm304):
 - Line and message numbers come from one streaming window over the file (row_number, and the
@@ -292,55 +293,3 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     quarantined = con.execute("select count(*) from raw.quarantine where file = ?", [rel]).fetchall()[0][0]
     con.execute("drop table pm304_lines; drop table pm304_messages")
     return Pm304Result(lines=stats[0], loaded=loaded, quarantined=quarantined, messages=stats[1], messages_rejected=stats[2])
-
-
-def render_record(record: str, values: dict[str, str]) -> str:
-    """One 310-position line: each value put at its field's position (values already formatted:
-    numbers zero-padded to the field width, text left-aligned). Used by the generator and tests."""
-    line = [" "] * RECORD_LENGTH
-    line[0:2] = record
-    for name, value in values.items():
-        start, width = layout()[(record, name)]
-        text = str(value)
-        if len(text) > width:
-            raise ValueError(f"PM304 {record} {name}: {text!r} is longer than {width}")
-        line[start - 1:start - 1 + width] = text.ljust(width)
-    return "".join(line)
-
-
-def render_message(praktijk_agb: str, uzovi: str, prestaties: list[dict], patients: dict[str, dict] | None = None) -> list[str]:
-    """A whole message (01, per patient a 02 and its 04 records, 99) for the given prestaties.
-
-    Each prestatie has: bsn, zorgverlener_agb, datum (YYYYMMDD), lijst, code, aantal, cents (signed), ref."""
-    patients = patients or {}
-    lines = [render_record("01", {"Code externe-integratiebericht": "154", "Versienummer berichtstandaard": "03",
-                                  "Subversienummer berichtstandaard": "02", "Soort bericht": "P",
-                                  "Uzovi-nummer": uzovi, "Praktijkcode": praktijk_agb, "Valutacode": "EUR"})]
-    by_patient: dict[str, list[dict]] = {}
-    for p in prestaties:
-        by_patient.setdefault(p["bsn"], []).append(p)
-    total, detail, n02, n04 = 0, 0, 0, 0
-    for bsn, items in by_patient.items():
-        person = patients.get(bsn, {})
-        n02 += 1
-        lines.append(render_record("02", {"Identificatie detailrecord": f"{len(lines):012d}", "Burgerservicenummer (bsn) verzekerde": bsn,
-                                          "Uzovi-nummer": uzovi, "Datum geboorte verzekerde": person.get("geboortedatum", "19800101"),
-                                          "Naam verzekerde (01)": person.get("naam", ""), "Postcode (huisadres) verzekerde": person.get("postcode", ""),
-                                          "Huisnummer (huisadres) verzekerde": person.get("huisnummer", "00001")}))
-        for p in items:
-            n04 += 1
-            cents = p["cents"]
-            total += cents
-            lines.append(render_record("04", {
-                "Identificatie detailrecord": f"{len(lines):012d}", "Burgerservicenummer (bsn) verzekerde": bsn,
-                "Uzovi-nummer": uzovi, "Datum prestatie": p["datum"], "Aanduiding prestatiecodelijst": p["lijst"],
-                "Prestatiecode": p["code"], "Aantal uitgevoerde prestaties": f"{p['aantal']:04d}",
-                "Zorgverlenerscode behandelaar/uitvoerder": p["zorgverlener_agb"],
-                "Declaratiebedrag (incl. btw)": f"{abs(cents):08d}", "Indicatie debet/credit (02)": "C" if cents < 0 else "D",
-                "Referentienummer dit prestatierecord": p["ref"]}))
-    detail = n02 + n04
-    lines.append(render_record("99", {"Aantal verzekerdenrecords": f"{n02:06d}", "Aantal debiteurrecords": "000000",
-                                      "Aantal prestatierecords": f"{n04:06d}", "Aantal commentaarrecords": "000000",
-                                      "Totaal aantal detailrecords": f"{detail:07d}", "Totaal declaratiebedrag": f"{abs(total):011d}",
-                                      "Indicatie debet/credit": "C" if total < 0 else "D"}))
-    return lines

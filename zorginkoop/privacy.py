@@ -15,17 +15,17 @@ from pathlib import Path
 
 import duckdb
 
-DEFAULT_KEY_FILE = Path.home() / ".config" / "zorginkoop" / "pseudonym.key"
+from .settings import settings
 
 
 def key_file() -> Path:
-    return Path(os.environ.get("ZORGINKOOP_PSEUDONYM_KEY_FILE", DEFAULT_KEY_FILE))
+    return settings().pseudonym_key_file.expanduser()
 
 
 def pseudonym_key() -> bytes:
-    from_env = os.environ.get("ZORGINKOOP_PSEUDONYM_KEY")
+    from_env = settings().pseudonym_key
     if from_env:
-        return from_env.encode("utf-8")
+        return from_env.get_secret_value().encode("utf-8")
     path = key_file()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,10 +51,21 @@ def register_macros(con: duckdb.DuckDBPyConnection, key: bytes | None = None) ->
     """)
     # 11-proef on the number itself (digit i is n // 10^(9-i) % 10): arithmetic, no string slicing.
     digit = lambda i: f"(n // {10 ** (9 - i)} % 10)"  # noqa: E731
-    weighted = " + ".join(f"{w} * {digit(i)}" for i, w in enumerate([9, 8, 7, 6, 5, 4, 3, 2, -1], start=1))
+    weighted = " + ".join(f"{w} * {digit(i)}" for i, w in enumerate(ELFPROEF_WEIGHTS, start=1))
     con.execute(f"""
         create or replace temp macro elfproef_number(n) as ({weighted}) % 11 = 0;
         create or replace temp macro elfproef(bsn) as
             coalesce(regexp_full_match(bsn, '[0-9]{{9}}') and bsn <> '000000000'
                      and elfproef_number(try_cast(bsn as bigint)), false)
     """)
+
+
+# The weights of the 11-proef, digit by digit: the BSN passes when the weighted sum is divisible by 11.
+ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def elfproef(bsn: str) -> bool:
+    """The 11-proef in Python (synthetic BSNs, tests), the same test as the SQL macro elfproef(bsn):
+    nine ASCII digits, not all zero, weighted sum divisible by 11."""
+    return (len(bsn) == 9 and bsn.isascii() and bsn.isdigit() and bsn != "000000000"
+            and sum(int(d) * w for d, w in zip(bsn, ELFPROEF_WEIGHTS)) % 11 == 0)

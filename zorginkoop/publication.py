@@ -10,7 +10,6 @@ changed. Writes zorgzoeker.parquet and zorgzoeker.csv (status definitief), unans
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,19 +18,18 @@ from .bundle import input_files
 from .database import connect
 from .errors import BadInputError
 from .ingest import create_raw_table, load_file, prepare
-from .models import run_model
-from .pipeline import DATABASE_NAME, publish, staging_dir_for
+from .models import run
+from .outputs import DATABASE_NAME, output_writer, write_query
 from .policy import Policy
 from .rowchecks import check_rows, refuse_foreign_formats
 from .validate import validate_bundle
 
 
 ACCEPTANCES = "acceptances/acceptances.csv"
-PARQUET = "format parquet, compression zstd"
-# The models that read the acceptances, in the order they depend on each other.
-MODELS = (("staged", "acceptances"), ("intermediate", "unit_acceptances"), ("decisions", "acceptance_rows"),
-          ("decisions", "acceptance_status"), ("decisions", "zorgzoeker_units"), ("decisions", "unanswered_offers"),
-          ("exports", "zorgzoeker"), ("exports", "unanswered_offers"), ("exports", "quarantine"))
+# The models that read the acceptances (directly or through others), as far as the three outputs
+# need them; the run's own selection (rules, outcomes) stays as the run decided it.
+SELECT = " ".join(f"source:validated.acceptances+,+exports.{name}"
+                  for name in ("zorgzoeker", "unanswered_offers", "quarantine"))
 
 
 def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output: Path) -> dict[str, int]:
@@ -41,41 +39,30 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
     if not acceptances.is_file():
         raise BadInputError(str(acceptances), "the acceptances file does not exist")
     spec = next(s for s in input_files(policy.domain) if s.table == "acceptances")
-    output = Path(os.path.abspath(output))
-    staging = staging_dir_for(output)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / DATABASE_NAME
-            shutil.copyfile(database, copy)
-            with connect(copy) as con:
-                prepare(con, [spec])
-                con.execute("delete from raw.quarantine")
-                create_raw_table(con, spec)
-                report = load_file(con, spec, acceptances, ACCEPTANCES)
-                errors = refuse_foreign_formats(con, spec)
-                if errors:
-                    raise errors[0]
-                check_rows(con, spec)
-                validate_bundle(con, [spec])
-                for layer, model in MODELS:
-                    run_model(con, policy.domain.model_path(layer, model))
-                counts = {}
-                # quarantine: only the acceptance rows; the run's own quarantine stays with the run
-                for name, query, fmt in (
-                        ("zorgzoeker.parquet", "select * from exports.zorgzoeker", PARQUET),
-                        ("zorgzoeker.csv", "select * from exports.zorgzoeker", "format csv, header true"),
-                        ("unanswered_offers.parquet", "select * from exports.unanswered_offers", PARQUET),
-                        ("quarantine.parquet", f"select * from exports.quarantine where file = '{ACCEPTANCES}'", PARQUET)):
-                    target = str(staging / name).replace("'", "''")
-                    con.execute(f"copy ({query}) to '{target}' ({fmt})")
-                    counts[name] = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
-                counts["accepted"] = con.execute("select count(*) from decisions.acceptance_rows "
-                                                 "where quarantine_reason is null").fetchall()[0][0]
-                counts["acceptances_quarantined"] = con.execute(
-                    f"select count(distinct line) from exports.quarantine where file = '{ACCEPTANCES}'").fetchall()[0][0]
-                counts["contracted"] = con.execute("select count(*) from exports.zorgzoeker where gecontracteerd").fetchall()[0][0]
-                counts["acceptances_read"] = report.rows_read
-        publish(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with output_writer(output) as staging, tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / DATABASE_NAME
+        shutil.copyfile(database, copy)
+        with connect(copy) as con:
+            prepare(con, [spec])
+            con.execute("delete from raw.quarantine")
+            create_raw_table(con, spec)
+            report = load_file(con, spec, acceptances, ACCEPTANCES)
+            errors = refuse_foreign_formats(con, spec)
+            if errors:
+                raise errors[0]
+            check_rows(con, spec)
+            validate_bundle(con, [spec])
+            run(con, policy.domain, select=SELECT)
+            # quarantine: only the acceptance rows; the run's own quarantine stays with the run
+            counts = {name: write_query(con, query, staging / name) for name, query in (
+                ("zorgzoeker.parquet", "select * from exports.zorgzoeker"),
+                ("zorgzoeker.csv", "select * from exports.zorgzoeker"),
+                ("unanswered_offers.parquet", "select * from exports.unanswered_offers"),
+                ("quarantine.parquet", f"select * from exports.quarantine where file = '{ACCEPTANCES}'"))}
+            counts["accepted"] = con.execute("select count(*) from decisions.acceptance_rows "
+                                             "where quarantine_reason is null").fetchall()[0][0]
+            counts["acceptances_quarantined"] = con.execute(
+                f"select count(distinct line) from exports.quarantine where file = '{ACCEPTANCES}'").fetchall()[0][0]
+            counts["contracted"] = con.execute("select count(*) from exports.zorgzoeker where gecontracteerd").fetchall()[0][0]
+            counts["acceptances_read"] = report.rows_read
     return counts

@@ -22,6 +22,7 @@ import duckdb
 
 from .bundle import InputFile
 from .errors import BadInputError
+from .suites import TABLE_CHECKED, SuiteError
 
 # Patterns that mean "the file is written in another convention", not "this row is wrong".
 FILE_FORMATS = {
@@ -59,7 +60,8 @@ def _reason(column: str, explain: str) -> str:
 
 
 def value_checks(spec: InputFile) -> list[tuple[str, str, str]]:
-    """(column, SQL condition that is true for a bad value, SQL reason) for each value expectation."""
+    """(column, SQL condition that is true for a bad value, SQL reason) for each value expectation
+    (suites.ROW_CHECKED); the whole-table types (suites.TABLE_CHECKED) are left to Great Expectations."""
     checks = []
     for e in spec.suite_json()["expectations"]:
         kwargs, explain = e["kwargs"], e.get("meta", {}).get("explain", e["type"])
@@ -80,6 +82,8 @@ def value_checks(spec: InputFile) -> list[tuple[str, str, str]]:
         elif kind == "expect_column_values_to_be_in_set":
             values = ", ".join(_lit(v) for v in kwargs["value_set"])
             checks.append((column, f"{c} is not null and {c} not in ({values})", _reason(column, explain)))
+        elif kind not in TABLE_CHECKED:  # load_suite refuses it first; never skip a check silently
+            raise SuiteError(f"suite {spec.suite_path}: no row check for expectation type '{kind}'")
     return checks
 
 

@@ -18,7 +18,6 @@ validation takes that context. Without it (tests, the flow called directly) it i
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -28,8 +27,9 @@ import duckdb
 
 from .bundle import InputFile
 from .errors import BadInputError, BadInputErrors
+from .settings import apply_environment, settings
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+apply_environment(prefect=False)  # GE's analytics off, also when used without the CLI (and after Prefect)
 log = logging.getLogger(__name__)
 DOCS_SITE = "zorginkoop"
 
@@ -50,7 +50,7 @@ def max_rows() -> int:
     GE checks dates in Python, one strptime per value: a few thousand rows cost milliseconds,
     a hundred thousand cost seconds, while the distinct dates of any table are a few thousand.
     """
-    return int(os.environ.get("ZORGINKOOP_GE_MAX_ROWS", "10000"))
+    return settings().ge_max_rows
 
 
 def _value_columns(suite: dict) -> set[str]:

@@ -115,7 +115,7 @@ class Domain:
     report_worklists: tuple[str, ...]      # sheet titles shown as tables in report.html
     sample_input: str                      # the committed sample bundle
     charts: str | None = None              # "module:function" (con, out_dir, policy) -> [(id, figure)]
-    generator: str | None = None           # "module:function" (seed, size, output) -> {file: rows}
+    generator: str | None = None           # "module:function" (policy, seed, size, output) -> {file: rows}
     generator_sizes: tuple[str, ...] = ("sample",)
     claims_export: str = ""                # select over staged.claims for `zorginkoop claims load`
     layers: tuple[str, ...] = ("staged", "intermediate", "rules", "decisions", "exports")
@@ -152,6 +152,11 @@ class Domain:
         return _outcomes(self.name)
 
     @property
+    def disciplines(self) -> tuple[str, ...]:
+        """The domain's disciplines in order, from seeds/<domain>/disciplines.csv (seeds.disciplines in SQL)."""
+        return disciplines(self.name)
+
+    @property
     def outcome_order(self) -> list[str]:
         return [o for o, _ in self.outcomes]
 
@@ -167,10 +172,22 @@ class Domain:
 
 
 @functools.cache
+def seed_rows(domain_name: str, seed: str) -> tuple[dict[str, str], ...]:
+    """The rows of seeds/<domain>/<seed>.csv (seeds.<seed> in SQL), in their `volgorde` when they have one."""
+    with (SEEDS_DIR / domain_name / f"{seed}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if rows and "volgorde" in rows[0]:
+        rows.sort(key=lambda r: int(r["volgorde"]))
+    return tuple(rows)
+
+
+def disciplines(domain_name: str) -> tuple[str, ...]:
+    """The domain's disciplines (seeds/<domain>/disciplines.csv): a unit is (praktijk, discipline)."""
+    return tuple(r["discipline"] for r in seed_rows(domain_name, "disciplines"))
+
+
 def _outcomes(domain_name: str) -> tuple[tuple[str, str], ...]:
-    with (SEEDS_DIR / domain_name / "outcomes.csv").open(encoding="utf-8", newline="") as fh:
-        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["volgorde"]))
-    return tuple((r["outcome"], r["kleur"]) for r in rows)
+    return tuple((r["outcome"], r["kleur"]) for r in seed_rows(domain_name, "outcomes"))
 
 
 def domains() -> dict[str, Domain]:

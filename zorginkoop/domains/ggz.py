@@ -6,8 +6,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
 from . import ContractTerm as BaseContractTerm
+
+# seeds/ggz/disciplines.csv: one discipline, ggz (a unit is an instelling).
+DISCIPLINES: tuple[str, ...] = disciplines("ggz")
+Discipline = Literal[DISCIPLINES]
 
 
 class Parameters(CycleParameters):
@@ -44,7 +48,7 @@ class Parameters(CycleParameters):
 
 
 class ContractTerm(BaseContractTerm):
-    discipline: Literal["ggz"]
+    discipline: Discipline
 
 
 class GgzPolicy(Strict):
@@ -147,7 +151,7 @@ DOMAIN = Domain(
     sheets=SHEETS, report_worklists=("Offerte-uitnodigingen", "Individuele beoordeling"),
     sample_input="data/sample-ggz",
     charts="zorginkoop.domains.ggz:charts",
-    generator="zorginkoop.generate_ggz:generate",
+    generator="zorginkoop.synthetic.ggz:generate",
     generator_sizes=("sample", "small"),
     claims_export=CLAIMS_EXPORT,
 )

@@ -7,13 +7,12 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict
+from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
 from . import ContractTerm as BaseContractTerm
 
-Discipline = Literal[
-    "fysiotherapie", "oefentherapie", "logopedie", "ergotherapie",
-    "dietetiek", "huidtherapie", "voetzorg", "instelling",
-]
+# seeds/paramedie/disciplines.csv (seeds.disciplines in SQL): the policy file may name no other.
+DISCIPLINES: tuple[str, ...] = disciplines("paramedie")
+Discipline = Literal[DISCIPLINES]
 
 
 class Parameters(CycleParameters):
@@ -61,7 +60,7 @@ class ParamediePolicy(Strict):
     @classmethod
     def _every_discipline_has_a_term(cls, terms):
         have = {t.discipline for t in terms}
-        missing = set(Discipline.__args__) - have
+        missing = set(DISCIPLINES) - have
         if missing:
             raise ValueError(f"no contract term for: {', '.join(sorted(missing))}")
         if len(have) != len(terms):
@@ -128,7 +127,7 @@ DOMAIN = Domain(
     sheets=SHEETS, report_worklists=("Individuele beoordeling", "Zorgplichttoets"),
     sample_input="data/sample",
     charts="zorginkoop.domains.paramedie:charts",
-    generator="zorginkoop.generate:generate",
+    generator="zorginkoop.synthetic.paramedie:generate",
     generator_sizes=("sample", "small", "insurer", "market"),
     claims_export=CLAIMS_EXPORT,
 )

@@ -37,10 +37,7 @@ select
     aanvraagdatum,
     contract_ingangsdatum,
     contract_einddatum,
-    besluit,
-    motivering,
-    beoordelaar,
-    beoordeeld_op,
-    eindbesluit
+    besluit.* exclude (praktijk_agb, discipline)
 from decisions.unit_outcomes
+join decisions.unit_besluit as besluit using (praktijk_agb, discipline)
 order by instelling_agb, discipline

@@ -12,10 +12,7 @@ select
     cast(aantal_patienten as integer) as aantal_patienten,
     contract_ingangsdatum,
     contract_einddatum,
-    besluit,
-    motivering,
-    beoordelaar,
-    beoordeeld_op,
-    eindbesluit
+    besluit.* exclude (praktijk_agb, discipline)
 from decisions.unit_outcomes
+join decisions.unit_besluit as besluit using (praktijk_agb, discipline)
 order by praktijk_agb, discipline

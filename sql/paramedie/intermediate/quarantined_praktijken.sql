@@ -1,7 +1,7 @@
 -- The praktijken that quarantined input rows are about: a row kept out of the run names an AGB
--- code (of the praktijk, a vestiging or a zorgverlener) or a BIG or KP number, traced here to the
--- onderneming through the AGB register. Feeds intermediate.quarantined_units and so rule
--- INVOER_VOLLEDIG, so that no unit is decided on
+-- code (of the praktijk or a vestiging: intermediate.quarantine_links; or of a zorgverlener) or a
+-- BIG or KP number, traced here to the onderneming through the AGB register. Feeds
+-- intermediate.quarantined_units and so rule INVOER_VOLLEDIG, so that no unit is decided on
 -- incomplete data without a person looking. Contract 5 (review); issue "nothing silently wrong".
 with codes as (
     select distinct file, line, code from raw.quarantine_codes
@@ -27,10 +27,7 @@ caregiver_praktijken as (
 ),
 
 linked as (
-    select codes.file, codes.line, codes.code as praktijk_agb from codes
-    union
-    select codes.file, codes.line, vestigingen.onderneming_agb
-    from codes join staged.vestigingen as vestigingen on vestigingen.vestiging_agb = codes.code
+    select file, line, praktijk_agb from intermediate.quarantine_links
     union
     select codes.file, codes.line, caregiver_praktijken.praktijk_agb
     from codes join caregiver_praktijken using (code)

@@ -1,4 +1,4 @@
--- DEELREGISTER_SPECIALISATIE (the same six disciplines as KWALITEITSREGISTER_PARAMEDICI).
+-- DEELREGISTER_SPECIALISATIE (the same disciplines as KWALITEITSREGISTER_PARAMEDICI, seeds.disciplines).
 -- Policy: Overige verstrekkingen specifiek ("Een gespecialiseerde zorgverlener staat eveneens
 -- geregistreerd in het deelregister voor deze specialisatie"). Pass when every active caregiver
 -- with a specialist kwalificatie of the unit's discipline (policy.specialist_kwalificaties) has
@@ -42,7 +42,7 @@ units as (
             filter (where not specialists.registered) as not_registered
     from intermediate.units as units
     left join specialists using (praktijk_agb, discipline)
-    where units.discipline in ('oefentherapie', 'logopedie', 'ergotherapie', 'dietetiek', 'huidtherapie', 'voetzorg')
+    where units.discipline in (select discipline from seeds.disciplines where register = 'paramedici')
     group by units.praktijk_agb, units.discipline
 )
 

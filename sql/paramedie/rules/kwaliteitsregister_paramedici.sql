@@ -1,7 +1,8 @@
--- KWALITEITSREGISTER_PARAMEDICI (oefentherapie, logopedie, ergotherapie, dietetiek,
--- huidtherapie, voetzorg). Policy: Overige verstrekkingen specifiek (geregistreerd bij het
--- Kwaliteitsregister Paramedici). Pass when every active caregiver has a kp_nummer with a
--- kwaliteitsregister or diplomaregister row valid on the peildatum (intermediate.unit_registrations).
+-- KWALITEITSREGISTER_PARAMEDICI (the disciplines with register 'paramedici' in seeds.disciplines:
+-- oefentherapie, logopedie, ergotherapie, dietetiek, huidtherapie, voetzorg). Policy: Overige
+-- verstrekkingen specifiek (geregistreerd bij het Kwaliteitsregister Paramedici). Pass when every
+-- active caregiver has a kp_nummer with a kwaliteitsregister or diplomaregister row valid on the
+-- peildatum (intermediate.unit_registrations).
 select
     praktijk_agb,
     discipline,
@@ -14,4 +15,4 @@ select
     end as detail,
     'KWALITEITSREGISTER_PARAMEDICI' as reason_code
 from intermediate.unit_registrations
-where discipline in ('oefentherapie', 'logopedie', 'ergotherapie', 'dietetiek', 'huidtherapie', 'voetzorg')
+where discipline in (select discipline from seeds.disciplines where register = 'paramedici')

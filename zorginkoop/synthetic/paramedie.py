@@ -1,29 +1,38 @@
 """A realistic synthetic input bundle for the paramedical selection run.
 
-Deterministic for a seed. It covers what real registries hold: a behandel-index
-around 100 with a right tail, practices from one caregiver to dozens, practices
-with several disciplines, instellingen, ended AGB records, expired registrations,
-failed and missing compliance checks, credits among the claims, and applications
-that come in late. A few planted practices (AGB codes x9999xx) sit exactly on the
-policy's boundaries, so tests and analysts can point at them by name.
+Deterministic for a seed and a policy. It covers what real registries hold: a behandel-index
+around 100 with a right tail, practices from one caregiver to dozens, practices with several
+disciplines, instellingen, ended AGB records, expired registrations, failed and missing
+compliance checks, credits among the claims, and applications that come in late. A few planted
+practices (AGB codes x9999xx) sit exactly on the policy's boundaries, so tests and analysts can
+point at them by name.
+
+Every date comes from the policy file: contracts and claims in its prior_year, the behandel-index
+of its bi_year, registrations around its peildatum, applications around its application_deadline.
+Dates that only have to lie well before (registered in the past) are whole years before the prior
+year; the boundaries are the policy's own dates.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .bundle import input_files
-from .domains import get_domain
+from ..policy import Policy
+from .files import columns, empty_rows, write_bundle_csvs, write_csv
+from .people import PLACES, STREETS, SURNAMES, valid_bsn
+from .pm304 import write_pm304_files
+from .tariffs import PRESTATIECODES, TARIEF, generic_prestatiecodelijst, prestatiecodelijst
 
 D = dt.date
+DAY = dt.timedelta(days=1)
 # practices, and for the large scales (claims in DuckDB) claim lines and insured people.
 SCALES = {"sample": 220, "small": 60, "insurer": 25_000, "market": 25_000}
 LARGE_SCALES = {"insurer": (2_000_000, 750_000), "market": (20_000_000, 750_000)}
@@ -37,36 +46,27 @@ DISCIPLINES = {  # discipline: (share of praktijken, zorgsoort of caregivers, kw
     "huidtherapie": (0.04, "90", "9013"),
     "voetzorg": (0.09, "26", None),
 }
-PRESTATIECODELIJST = {"fysiotherapie": "073", "oefentherapie": "074", "huidtherapie": "075", "dietetiek": "076",
-                      "ergotherapie": "077", "logopedie": "078", "voetzorg": "080"}
+# Specialist kwalificaties some caregivers hold (a part of what the policy lists).
 SPECIALIST = {"logopedie": ["0503", "0504", "0506"], "oefentherapie": ["0703", "0705", "0719"],
               "ergotherapie": ["8802", "8803"]}
-COMPLIANCE = ["KVK_INGESCHREVEN", "WTZA_TOEGELATEN", "GOVERNANCECODE", "BESTUURSVERKLARING", "UBO_BEKEND",
-              "GEEN_SANCTIE", "GEEN_FRAUDEREGISTRATIE", "GEEN_FRAUDEONDERZOEK", "GEEN_VERSCHERPT_TOEZICHT",
-              "VECOZO_CERTIFICAAT", "BEDRIJFSADMINISTRATIE", "GEEN_ZORGWEIGERING", "GEEN_ERNSTIGE_FOUT",
-              "GEEN_INTEGRITEITSBEZWAAR", "KWALITEITSEISEN_BEROEPSGROEP", "KLACHTENREGELING_WKKGZ"]
-PLACES = [("Utrecht", 3500), ("Amsterdam", 1010), ("Rotterdam", 3010), ("Den Haag", 2500), ("Groningen", 9700),
-          ("Eindhoven", 5600), ("Zwolle", 8000), ("Maastricht", 6200), ("Leeuwarden", 8900), ("Arnhem", 6800),
-          ("Middelburg", 4330), ("Emmen", 7800), ("Haarlem", 2000), ("Tilburg", 5000), ("Enschede", 7500)]
-STREETS = ["Dorpsstraat", "Kerkstraat", "Stationsweg", "Molenweg", "Schoolstraat", "Julianalaan", "Beatrixlaan",
-           "Wilhelminastraat", "Hoofdstraat", "Parkweg", "Marktplein", "Nieuwstraat"]
-SURNAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
-            "Vos", "Peters", "Hendriks", "van Dijk", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "Kok"]
-PRESTATIECODES = {"fysiotherapie": ["1000", "1001", "1864"], "oefentherapie": ["2000", "2001"],
-                  "logopedie": ["3000", "3001", "3018"], "ergotherapie": ["4000", "4001"],
-                  "dietetiek": ["5001", "5002"], "huidtherapie": ["6000", "6001"], "voetzorg": ["7000", "7001"]}
-TARIEF = {"fysiotherapie": 38.5, "oefentherapie": 36.0, "logopedie": 42.0, "ergotherapie": 40.0,
-          "dietetiek": 33.0, "huidtherapie": 37.0, "voetzorg": 45.0}
 
 
-def valid_bsn(rng: random.Random) -> str:
-    """A random BSN that passes the 11-proef (synthetic; no real person)."""
-    while True:
-        digits = [rng.randint(0, 9) for _ in range(8)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1)))
-        last = total % 11
-        if last <= 9 and (digits[0] or digits[1]):
-            return "".join(map(str, digits)) + str(last)
+@dataclass(frozen=True)
+class Dates:
+    """The policy's dates the bundle is written around."""
+
+    prior_year: int           # contracts and claims
+    bi_year: int              # the behandel-index the rule reads
+    peildatum: D
+    application_deadline: D
+    contract_start: D
+    running_years: dict[str, int]  # discipline: years a contract runs after its first (0: one year)
+
+    @classmethod
+    def of(cls, policy: Policy) -> "Dates":
+        p = policy.parameters
+        running = {t.discipline: t.einddatum.year - t.ingangsdatum.year for t in policy.model.contract_terms}
+        return cls(p.prior_year, p.bi_year, p.peildatum, p.application_deadline, p.contract_start, running)
 
 
 @dataclass
@@ -86,7 +86,7 @@ class Practice:
     has_bi_row: bool = True
     application: D | None = None
     agb_einde: D | None = None
-    agb_aanvang: D = D(2010, 1, 1)
+    agb_aanvang: D | None = None  # None: registered long ago
     compliance_fail: str | None = None
     compliance_missing: str | None = None
     compliance_history: bool = False
@@ -103,15 +103,19 @@ class Practice:
 class BundleWriter:
     """Turns planned practices into the rows of every input file."""
 
-    def __init__(self, rng: random.Random, claims_in_duckdb: bool = False):
+    def __init__(self, rng: random.Random, policy: Policy, claims_in_duckdb: bool = False):
         self.rng = rng
+        self.dates = Dates.of(policy)
+        self.compliance = [c.check for c in policy.model.compliance_checks]
         self.claims_in_duckdb = claims_in_duckdb
         self.claim_units: list[tuple] = []
-        self.rows: dict[str, list[dict]] = {spec.table: [] for spec in input_files(get_domain("paramedie"))}
+        self.rows: dict[str, list[dict]] = empty_rows(policy.domain)
         self.claims: list[dict] = []
         self.serial = {}
         self.pc4s: set[str] = set()
         self.caregivers: dict[tuple[str, str], list[str]] = {}
+        self.lists = prestatiecodelijst()
+        self.generic_list = generic_prestatiecodelijst()
 
     def next_agb(self, zorgsoort: str) -> str:
         self.serial[zorgsoort] = self.serial.get(zorgsoort, 0) + 1
@@ -127,7 +131,8 @@ class BundleWriter:
                 "postcode": pc4 + letters, "plaats": plaats}
 
     def add(self, p: Practice) -> None:
-        rng = self.rng
+        rng, y = self.rng, self.dates.prior_year
+        aanvang = p.agb_aanvang or D(y - 13, 1, 1)
         adres = self.address()
         main = "instelling" if p.instelling else p.disciplines[0]
         zorgsoort = "90" if p.instelling else DISCIPLINES[p.disciplines[0]][1]
@@ -136,7 +141,7 @@ class BundleWriter:
             "agb_code": p.agb, "naam": "" if p.naam_missing else f"{naam_soort} {adres['plaats']} {p.agb[-4:]}",
             "kvk_nummer": f"{rng.randint(10000000, 99999999)}", "zorgsoort": zorgsoort,
             "organisatievorm": "instelling" if p.instelling else "praktijk",
-            "aanvang": p.agb_aanvang, "einde": p.agb_einde, **adres})
+            "aanvang": aanvang, "einde": p.agb_einde, **adres})
         vestigingen = []
         for i in range(1 if rng.random() < 0.7 else rng.randint(2, 3)):
             vest_agb = self.next_agb("98")
@@ -144,13 +149,13 @@ class BundleWriter:
             self.rows["vestigingen"].append({
                 "agb_code": vest_agb, "onderneming_agb": p.agb,
                 "naam": f"{naam_soort} {vest_adres['plaats']} {p.agb[-4:]}" + (f" locatie {i + 1}" if i else ""),
-                **vest_adres, "aanvang": p.agb_aanvang, "einde": p.agb_einde})
+                **vest_adres, "aanvang": aanvang, "einde": p.agb_einde})
             vestigingen.append(vest_agb)
         if rng.random() < 0.05:  # a closed location: not active, not in the zorgzoeker
             closed = self.next_agb("98")
             self.rows["vestigingen"].append({"agb_code": closed, "onderneming_agb": p.agb,
                                              "naam": f"{naam_soort} oude locatie", **self.address(),
-                                             "aanvang": D(2012, 1, 1), "einde": D(2022, 12, 31)})
+                                             "aanvang": D(y - 11, 1, 1), "einde": D(y - 1, 12, 31)})
 
         disciplines = list(DISCIPLINES) if p.instelling else p.disciplines
         for discipline in disciplines:
@@ -162,15 +167,13 @@ class BundleWriter:
             self.add_behandelindex(p)
         unit_disciplines = ["instelling"] if p.instelling else p.disciplines
         for discipline in unit_disciplines:
-            if p.prior_contract:
+            if p.prior_contract:  # as long as the policy's term: a multi-year one still runs in the contract year
                 self.rows["contracts"].append({"praktijk_agb": p.agb, "discipline": discipline,
-                                               "ingangsdatum": D(2023, 1, 1),
-                                               "einddatum": D(2023, 12, 31) if discipline in (
-                                                   "fysiotherapie", "oefentherapie", "logopedie", "huidtherapie",
-                                                   "instelling") else D(2025, 12, 31)})
+                                               "ingangsdatum": D(y, 1, 1),
+                                               "einddatum": D(y + self.dates.running_years[discipline], 12, 31)})
             elif rng.random() < 0.2:  # an old contract that ended before the prior year
                 self.rows["contracts"].append({"praktijk_agb": p.agb, "discipline": discipline,
-                                               "ingangsdatum": D(2020, 1, 1), "einddatum": D(2022, 12, 31)})
+                                               "ingangsdatum": D(y - 3, 1, 1), "einddatum": D(y - 1, 12, 31)})
             if p.application:
                 self.rows["applications"].append({"praktijk_agb": p.agb, "discipline": discipline,
                                                   "aanvraagdatum": p.application})
@@ -179,7 +182,7 @@ class BundleWriter:
                 self.add_claims(p, discipline)
 
     def add_caregiver(self, p: Practice, discipline: str, vestiging: str, first: bool) -> None:
-        rng = self.rng
+        rng, y = self.rng, self.dates.prior_year
         _, zorgsoort, kwalificatie = DISCIPLINES[discipline]
         if discipline == "voetzorg" and rng.random() < 0.3:
             zorgsoort, kwalificatie = "90", "9036"
@@ -196,44 +199,46 @@ class BundleWriter:
             "agb_code": agb, "voorletters": rng.choice(["A.", "J.", "M.", "P.", "S.", "E.M."]),
             "tussenvoegsel": "", "achternaam": rng.choice(SURNAMES), "zorgsoort": zorgsoort,
             "kwalificaties": ";".join(kwalificaties), "big_nummer": big, "kp_nummer": kp,
-            "aanvang": D(2015, 3, 1), "einde": D(2023, 5, 31) if ended else None})
+            "aanvang": D(y - 8, 3, 1), "einde": D(y, 5, 31) if ended else None})
         self.rows["relaties"].append({"zorgverlener_agb": agb, "vestiging_agb": vestiging,
-                                      "aanvang": D(2015, 3, 1), "einde": None})
+                                      "aanvang": D(y - 8, 3, 1), "einde": None})
         if discipline == "fysiotherapie":
             problem = p.big_problem if first else None
-            if problem != "missing":
+            if problem != "missing":  # an expired registration ends the day before the peildatum
                 self.rows["big"].append({"big_nummer": big, "beroep": "fysiotherapeut",
                                          "status": "doorgehaald" if problem == "doorgehaald" else "ingeschreven",
-                                         "aanvang": D(2014, 6, 1),
-                                         "einde": D(2023, 8, 31) if problem == "expired" else None})
+                                         "aanvang": D(y - 9, 6, 1),
+                                         "einde": self.dates.peildatum - DAY if problem == "expired" else None})
             if not (p.ckr_missing and first):
                 self.rows["ckr"].append({"big_nummer": big, "register": rng.choice(["basis", "basis", "deel", "aantekening"]),
-                                         "naam": "Fysiotherapeut", "geldig_van": D(2019, 1, 1),
-                                         "geldig_tot": D(2024, 12, 31)})
+                                         "naam": "Fysiotherapeut", "geldig_van": D(y - 4, 1, 1),
+                                         "geldig_tot": D(y + 1, 12, 31)})
         else:
             if not (p.kp_missing and first):
                 self.rows["kwaliteitsregister_paramedici"].append({
                     "kp_nummer": kp, "beroep": discipline, "register": rng.choice(["kwaliteitsregister", "kwaliteitsregister", "diplomaregister"]),
-                    "kwalificatie": "", "geldig_van": D(2020, 1, 1), "geldig_tot": D(2024, 12, 31)})
+                    "kwalificatie": "", "geldig_van": D(y - 3, 1, 1), "geldig_tot": D(y + 1, 12, 31)})
             for code in kwalificaties[1:] if kwalificatie else kwalificaties:
                 if not (p.deelregister_missing and first):
                     self.rows["kwaliteitsregister_paramedici"].append({
                         "kp_nummer": kp, "beroep": discipline, "register": "deelregister", "kwalificatie": code,
-                        "geldig_van": D(2021, 1, 1), "geldig_tot": D(2025, 12, 31)})
+                        "geldig_van": D(y - 2, 1, 1), "geldig_tot": D(y + 2, 12, 31)})
 
     def add_compliance(self, p: Practice) -> None:
-        for check in COMPLIANCE:
+        y = self.dates.prior_year
+        for check in self.compliance:
             if check == p.compliance_missing:
                 continue
             if p.compliance_history and check == "VECOZO_CERTIFICAAT":  # an old fail, fixed later: latest counts
                 self.rows["compliance_checks"].append({"onderneming_agb": p.agb, "check": check, "result": "fail",
-                                                       "peildatum": D(2022, 9, 1), "bron": "VECOZO"})
+                                                       "peildatum": D(y - 1, 9, 1), "bron": "VECOZO"})
             self.rows["compliance_checks"].append({
                 "onderneming_agb": p.agb, "check": check, "result": "fail" if check == p.compliance_fail else "pass",
-                "peildatum": D(2023, 8, 15), "bron": "inkoopcontrole"})
+                "peildatum": D(y, 8, 15), "bron": "inkoopcontrole"})
 
     def add_behandelindex(self, p: Practice) -> None:
-        self.rows["behandelindex"].append({"praktijk_agb": p.agb, "jaar": 2021, "versie": "V3",
+        bi_year = self.dates.bi_year
+        self.rows["behandelindex"].append({"praktijk_agb": p.agb, "jaar": bi_year - 1, "versie": "V3",
                                            "bi": round(self.rng.lognormvariate(math.log(100), 0.25), 2),
                                            "aantal_patienten": p.aantal_patienten})
         if not p.has_bi_row:
@@ -241,11 +246,11 @@ class BundleWriter:
         for i, versie in enumerate(p.bi_versions):
             final = i == len(p.bi_versions) - 1
             bi = p.bi if final or p.bi is None else round(p.bi * self.rng.uniform(0.95, 1.05), 2)
-            self.rows["behandelindex"].append({"praktijk_agb": p.agb, "jaar": 2022, "versie": versie,
+            self.rows["behandelindex"].append({"praktijk_agb": p.agb, "jaar": bi_year, "versie": versie,
                                                "bi": bi, "aantal_patienten": p.aantal_patienten})
 
     def add_claims(self, p: Practice, discipline: str) -> None:
-        rng = self.rng
+        rng, y = self.rng, self.dates.prior_year
         caregivers = self.caregivers.get((p.agb, discipline), [])
         if not caregivers:
             return
@@ -255,7 +260,7 @@ class BundleWriter:
         n = rng.randint(5, 40) * max(1, p.caregivers_per_discipline)
         for _ in range(n):
             credit = p.only_credits or rng.random() < 0.02
-            year = 2023 if rng.random() < 0.9 else 2022
+            year = y if rng.random() < 0.9 else y - 1
             datum = D(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
             generic = rng.random() < 0.15
             aantal = 1 if rng.random() < 0.9 else 2
@@ -263,33 +268,35 @@ class BundleWriter:
             self.claims.append({
                 "declaratie_id": f"D{len(self.claims) + 1:09d}", "praktijk_agb": p.agb,
                 "zorgverlener_agb": rng.choice(caregivers), "bsn": valid_bsn(rng), "datum_prestatie": datum,
-                "prestatiecodelijst": "012" if generic else PRESTATIECODELIJST[discipline],
+                "prestatiecodelijst": self.generic_list if generic else self.lists[discipline],
                 "prestatiecode": rng.choice(PRESTATIECODES[discipline]), "aantal": aantal,
                 "declaratiebedrag": f"{bedrag:.2f}", "uzovi": rng.choice(["3311", "3313", "3335"])})
 
 
-def planted_practices() -> list[Practice]:
+def planted_practices(dates: Dates) -> list[Practice]:
     """Named practices on the policy's boundaries (AGB codes 0x9999xx)."""
+    y, deadline = dates.prior_year, dates.application_deadline
     return [
         Practice("04999901", ["fysiotherapie"], bi=149.99),                        # PROACTIEF_AANBOD
         Practice("04999902", ["fysiotherapie"], bi=150.00),                        # NIET_AANBIEDEN: BEHANDELINDEX
         Practice("04999903", ["fysiotherapie"], bi=None, aantal_patienten=29),     # REVIEW_KLEINE_PRAKTIJK
         Practice("04999904", ["fysiotherapie"], bi=None, aantal_patienten=30),     # REVIEW_BI_ONTBREEKT
         Practice("04999905", ["fysiotherapie"], prior_contract=False, declared=False,
-                 application=D(2023, 9, 30)),                                     # ZORGPLICHTTOETS
+                 application=deadline - DAY),                                     # ZORGPLICHTTOETS
         Practice("04999906", ["fysiotherapie"], prior_contract=False, declared=False,
-                 application=D(2023, 10, 1)),                                     # AANVRAAG_TE_LAAT
-        Practice("05999907", ["logopedie"], declared=False, application=D(2023, 6, 1)),  # AANBOD_OP_AANVRAAG
+                 application=deadline),                                           # AANVRAAG_TE_LAAT
+        Practice("05999907", ["logopedie"], declared=False, application=D(y, 6, 1)),     # AANBOD_OP_AANVRAAG
         Practice("05999908", ["logopedie"], compliance_fail="GEEN_FRAUDEONDERZOEK"),     # NIET_AANBIEDEN
         Practice("07999909", ["oefentherapie"], compliance_missing="UBO_BEKEND"),         # INDIVIDUELE_BEOORDELING
         Practice("90999910", [], instelling=True, caregivers_per_discipline=1),           # instelling PROACTIEF_AANBOD
         Practice("04999911", ["fysiotherapie", "oefentherapie"], bi=98.0),                # multi-discipline
-        Practice("04999912", ["fysiotherapie"], agb_einde=D(2023, 12, 31)),               # NIET_AANBIEDEN: AGB_ACTIEF
+        Practice("04999912", ["fysiotherapie"], agb_einde=dates.contract_start - DAY),    # NIET_AANBIEDEN: AGB_ACTIEF
         Practice("24999913", ["dietetiek"], only_credits=True, declared=False),           # GEEN_ACTIE (geen declaraties)
     ]
 
 
-def random_practice(rng: random.Random, agb: str, discipline: str) -> Practice:
+def random_practice(rng: random.Random, agb: str, discipline: str, dates: Dates, compliance: list[str]) -> Practice:
+    y = dates.prior_year
     disciplines = [discipline]
     if rng.random() < 0.1:
         disciplines.append(rng.choice([d for d in DISCIPLINES if d != discipline]))
@@ -306,16 +313,16 @@ def random_practice(rng: random.Random, agb: str, discipline: str) -> Practice:
     if rng.random() < 0.2:
         p.bi_versions = rng.choice([("V1",), ("V1", "V2")])
     if not contracted and rng.random() < 0.6:
-        p.application = D(2023, 6, 1) + dt.timedelta(days=rng.randint(0, 150))  # some after 1 October
+        p.application = D(y, 6, 1) + dt.timedelta(days=rng.randint(0, 150))  # some after the deadline
     elif contracted and not p.declared and rng.random() < 0.5:
-        p.application = D(2023, 7, 1) + dt.timedelta(days=rng.randint(0, 60))
+        p.application = D(y, 7, 1) + dt.timedelta(days=rng.randint(0, 60))
     roll = rng.random()
     if roll < 0.03:
-        p.agb_einde = D(2023, rng.randint(1, 12), 28)
+        p.agb_einde = D(y, rng.randint(1, 12), 28)
     elif roll < 0.05:
-        p.agb_aanvang = D(2023, 10, 15)
-    p.compliance_fail = rng.choice(COMPLIANCE) if rng.random() < 0.03 else None
-    p.compliance_missing = rng.choice(COMPLIANCE) if rng.random() < 0.02 else None
+        p.agb_aanvang = D(y, 10, 15)  # registered after the peildatum
+    p.compliance_fail = rng.choice(compliance) if rng.random() < 0.03 else None
+    p.compliance_missing = rng.choice(compliance) if rng.random() < 0.02 else None
     p.compliance_history = rng.random() < 0.05
     p.big_problem = rng.choice(["doorgehaald", "missing", "expired"]) if rng.random() < 0.03 else None
     p.ckr_missing = rng.random() < 0.02
@@ -327,9 +334,11 @@ def random_practice(rng: random.Random, agb: str, discipline: str) -> Practice:
     return p
 
 
-def plan(seed: int, practices: int) -> tuple[random.Random, list[Practice]]:
+def plan(seed: int, practices: int, policy: Policy) -> tuple[random.Random, list[Practice]]:
     rng = random.Random(seed)
-    planned = planted_practices()
+    dates = Dates.of(policy)
+    compliance = [c.check for c in policy.model.compliance_checks]
+    planned = planted_practices(dates)
     names, weights = list(DISCIPLINES), [v[0] for v in DISCIPLINES.values()]
     serial = {}
     for _ in range(practices):
@@ -342,43 +351,11 @@ def plan(seed: int, practices: int) -> tuple[random.Random, list[Practice]]:
         discipline = rng.choices(names, weights)[0]
         zorgsoort = DISCIPLINES[discipline][1]
         serial[zorgsoort] = serial.get(zorgsoort, 0) + 1
-        planned.append(random_practice(rng, f"{zorgsoort}{serial[zorgsoort]:06d}", discipline))
+        planned.append(random_practice(rng, f"{zorgsoort}{serial[zorgsoort]:06d}", discipline, dates, compliance))
     return rng, planned
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, D):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
-
-
-def write_bundle_csvs(domain, rows: dict[str, list[dict]], output: Path, skip=("claims",)) -> dict[str, int]:
-    """Every input file of the domain but claims (written apart) as CSV; an optional file only when
-    it has rows (no acceptances or reviews before anyone accepted or reviewed). Returns rows per file."""
-    counts = {}
-    for spec in input_files(domain):
-        if spec.table not in skip and (spec.required or rows.get(spec.table)):
-            write_csv(output / spec.path, list(spec.columns), rows[spec.table])
-            counts[spec.path] = len(rows[spec.table])
-    return counts
-
-
 def write_claims_parquet(path: Path, rows: list[dict]) -> None:
-    from decimal import Decimal
-
     table = pa.table({
         "declaratie_id": [r["declaratie_id"] for r in rows],
         "praktijk_agb": [r["praktijk_agb"] for r in rows],
@@ -394,60 +371,36 @@ def write_claims_parquet(path: Path, rows: list[dict]) -> None:
     pq.write_table(table, path)
 
 
-def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
-    """Write a synthetic bundle to output; returns rows written per file."""
+def generate(policy: Policy, seed: int, size: str | int, output: Path) -> dict[str, int]:
+    """Write a synthetic bundle for the policy to output; returns rows written per file."""
     practices = SCALES[size] if isinstance(size, str) else int(size)
-    rng, planned = plan(seed, practices)
-    writer = BundleWriter(rng, claims_in_duckdb=size in LARGE_SCALES)
+    rng, planned = plan(seed, practices, policy)
+    writer = BundleWriter(rng, policy, claims_in_duckdb=size in LARGE_SCALES)
     for practice in planned:
         writer.add(practice)
     writer.rows["insured_pc4"] = [{"pc4": pc4, "aantal_verzekerden": rng.randint(200, 4000)}
                                   for pc4 in sorted(writer.pc4s)]
-    counts = write_bundle_csvs(get_domain("paramedie"), writer.rows, output)
+    counts = write_bundle_csvs(policy.domain, writer.rows, output)
+    year = writer.dates.prior_year
     if size in LARGE_SCALES:
         import duckdb
 
-        from .generate_claims import generate_claims
+        from .scale_claims import generate_claims
 
         total, insured = LARGE_SCALES[size]
         with duckdb.connect() as con:
             con.execute("set preserve_insertion_order = true")
             con.execute("set enable_progress_bar = false")
-            counts.update(generate_claims(con, writer.claim_units, seed, total, insured, output / "claims", pm304_share=0.5))
+            counts.update(generate_claims(con, writer.claim_units, seed, total, insured, output / "claims",
+                                          pm304_share=0.5, year=year))
         return counts
     # A third of the claims each as CSV extract, Parquet extract and Vektis PM304 files.
     third = len(writer.claims) // 3
     claims_dir = output / "claims"
     claims_dir.mkdir(parents=True, exist_ok=True)
-    claims_columns = list(next(s for s in input_files(get_domain("paramedie")) if s.table == "claims").columns)
-    write_csv(claims_dir / "claims_2023_deel1.csv", claims_columns, writer.claims[:third])
-    write_claims_parquet(claims_dir / "claims_2023_deel2.parquet", writer.claims[third:2 * third])
-    counts["claims/claims_2023_deel1.csv"] = third
-    counts["claims/claims_2023_deel2.parquet"] = third
-    counts.update(write_pm304_files(claims_dir, writer.claims[2 * third:], rng))
-    return counts
-
-
-def write_pm304_files(claims_dir: Path, claims: list[dict], rng: random.Random, practices_per_file: int = 40) -> dict[str, int]:
-    """PM304 v3.2 files: one message per practice and uzovi, CRLF line ends as Vektis files have."""
-    from .pm304 import render_message
-
-    messages: dict[tuple[str, str], list[dict]] = {}
-    for c in claims:
-        cents = int(round(float(c["declaratiebedrag"]) * 100))
-        messages.setdefault((c["praktijk_agb"], c["uzovi"]), []).append({
-            "bsn": c["bsn"], "zorgverlener_agb": c["zorgverlener_agb"], "datum": c["datum_prestatie"].strftime("%Y%m%d"),
-            "lijst": c["prestatiecodelijst"], "code": c["prestatiecode"], "aantal": c["aantal"], "cents": cents,
-            "ref": c["declaratie_id"]})
-    patients = {c["bsn"]: {"naam": rng.choice(SURNAMES).upper(), "geboortedatum": f"{rng.randint(1940, 2015)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}",
-                           "postcode": f"{rng.randint(1000, 9999)}AB", "huisnummer": f"{rng.randint(1, 300):05d}"} for c in claims}
-    keys = sorted(messages)
-    counts = {}
-    for n, start in enumerate(range(0, len(keys), practices_per_file), 1):
-        lines = []
-        for key in keys[start:start + practices_per_file]:
-            lines += render_message(key[0], key[1], messages[key], patients)
-        name = f"claims/pm304_2023_{n:03d}.asc"
-        (claims_dir.parent / name).write_bytes(("\r\n".join(lines) + "\r\n").encode("latin-1"))
-        counts[name] = sum(len(messages[k]) for k in keys[start:start + practices_per_file])
+    write_csv(claims_dir / f"claims_{year}_deel1.csv", columns(policy.domain, "claims"), writer.claims[:third])
+    write_claims_parquet(claims_dir / f"claims_{year}_deel2.parquet", writer.claims[third:2 * third])
+    counts[f"claims/claims_{year}_deel1.csv"] = third
+    counts[f"claims/claims_{year}_deel2.parquet"] = third
+    counts.update(write_pm304_files(claims_dir, writer.claims[2 * third:], rng, year))
     return counts

@@ -1,12 +1,16 @@
-"""Synthetic GGZ bundles in the ggz-2021 layout (`zorginkoop generate --policy ggz-2021`).
+"""Synthetic GGZ bundles in the layout of the GGZ policy (`zorginkoop generate --policy ggz-2021`).
 
 Institutions of realistic sizes (a few large regional institutions, many small ones), their
-vestigingen, compliance checks with online codes for some, contracts (mostly the two-year
-2020-2021 agreement), applications, waiting times, and claims over 2018-2020 with credits
-and a tail of cost-intensive SGGZ patients. Planted institutions cover every outcome row and
-the edges of the figures (exactly 300 patients, a patient exactly at the cost-intensive
-threshold, only cost-intensive SGGZ patients, online codes partly present) so the sample
-shows each case. The same seed gives the same bundle, byte for byte.
+vestigingen, compliance checks with online codes for some, contracts (mostly a two-year
+agreement that runs into the contract year), applications, waiting times, and claims around the
+reference year with credits and a tail of cost-intensive SGGZ patients. Planted institutions
+cover every outcome row and the edges of the figures (exactly 300 patients, a patient exactly at
+the cost-intensive threshold, only cost-intensive SGGZ patients, online codes partly present) so
+the sample shows each case. The same seed and policy give the same bundle, byte for byte.
+
+Every date comes from the policy file: claims end in its reference_year (and the years around
+it), contracts and applications lie in the years before its contract_year, the compliance
+checks and waiting times shortly before its peildatum; the compliance codes are its own.
 """
 
 from __future__ import annotations
@@ -20,31 +24,29 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .bundle import input_files
-from .domains import get_domain
-from .generate import PLACES, STREETS, valid_bsn, write_bundle_csvs, write_csv
-from .policy import load_policy
+from ..policy import Policy
+from .files import columns, empty_rows, write_bundle_csvs, write_csv
+from .people import PLACES, STREETS, valid_bsn
 
 D = dt.date
 SIZES = {"sample": 110, "small": 30}
 GGZ_ZORGSOORTEN = ["54", "54", "54", "72", "79", "25"]
-_POLICY = load_policy("ggz-2021").model  # the codes of the bundled policy file, not a copy of them
-COMPLIANCE = [c.check for c in _POLICY.compliance_checks]
-ONLINE = [c.check for c in _POLICY.online_checks]
 DIAGNOSEGROEPEN = ["adhd", "autisme", "persoonlijkheidsstoornissen", "depressie", "angststoornissen"]
 NAMES = ["GGZ", "Psychiatrisch Centrum", "Mentaal Beter", "GGZ Centraal", "Praktijk voor Psychologie", "Online Therapie",
          "Stichting Geestelijke Gezondheid", "PsyQ", "Zorggroep"]
-TWO_YEAR, ONE_YEAR, ENDED = ("2020-01-01", "2021-12-31"), ("2020-01-01", "2020-12-31"), ("2018-01-01", "2019-12-31")
+# The contract an institution has with us, as years before the contract year (first, last):
+# two years into the contract year, one year ended before it, or long ended.
+CONTRACTS = {"twee_jaar": (1, 0), "een_jaar": (1, 1), "beeindigd": (3, 2)}
 
 
 @dataclass
 class Instelling:
     agb: str
-    patients: int                 # patients of ours in 2019
-    contract: tuple[str, str] | None = TWO_YEAR
-    application: str | None = None
+    patients: int                 # patients of ours in the reference year
+    contract: str | None = "twee_jaar"   # a key of CONTRACTS, or None: no contract ever
+    application: D | None = None
     zorgsoort: str = "54"
-    agb_einde: str = ""
+    agb_einde: D | None = None
     failing: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     online: str = "none"          # none, all (all ten pass), partly (some codes), failing (all ten, one fails)
@@ -54,38 +56,39 @@ class Instelling:
     fixed_revenue: list[tuple[str, str]] = field(default_factory=list)  # (zorgtype, amount) per patient, exact
 
 
-def planted() -> list[Instelling]:
+def planted(contract_year: int) -> list[Instelling]:
     """One institution per case worth seeing in the sample (AGB 54999xxx, easy to find)."""
+    before = contract_year - 1
     return [
         Instelling("54999901", patients=0, fixed_revenue=[("BGGZ", "1000.00")] * 300),   # exactly 300 clients: offerte
         Instelling("54999902", patients=0, fixed_revenue=[("SGGZ", "25000.00")] * 40),   # exactly 1,000,000 revenue: offerte
         Instelling("54999903", patients=0, fixed_revenue=[("BGGZ", "1000.00")] * 299),   # 299 clients, small revenue: digitaal
-        Instelling("54999904", patients=12, only_costly_sggz=True, contract=ONE_YEAR),   # only cost-intensive SGGZ patients
+        Instelling("54999904", patients=12, only_costly_sggz=True, contract="een_jaar"),  # only cost-intensive SGGZ patients
         Instelling("54999905", patients=60, exact_threshold_patient=True),               # a patient at exactly 30,000 stays in
         Instelling("54999906", patients=25, online="all"),                              # online maatwerk
         Instelling("54999907", patients=25, online="partly"),                           # online codes partly present
         Instelling("54999908", patients=30, failing=["GEEN_FRAUDEONDERZOEK"]),          # NIET_AANBIEDEN
         Instelling("54999909", patients=30, missing=["KWALITEITSSTATUUT_III"]),         # INDIVIDUELE_BEOORDELING
-        Instelling("54999910", patients=0, contract=None, application="2020-05-14"),    # new: DIGITAAL_AANBOD
-        Instelling("54999911", patients=15, contract=ENDED),                            # GEEN_ACTIE
-        Instelling("54999912", patients=40, contract=ONE_YEAR, wachttijden=True),       # DIGITAAL_AANBOD, waiting times
-        Instelling("54999913", patients=20, agb_einde="2020-10-31"),                    # AGB ends before 2021: NIET_AANBIEDEN
+        Instelling("54999910", patients=0, contract=None, application=D(before, 5, 14)),  # new: DIGITAAL_AANBOD
+        Instelling("54999911", patients=15, contract="beeindigd"),                      # GEEN_ACTIE
+        Instelling("54999912", patients=40, contract="een_jaar", wachttijden=True),     # DIGITAAL_AANBOD, waiting times
+        Instelling("54999913", patients=20, agb_einde=D(before, 10, 31)),               # AGB ends before the contract year: NIET_AANBIEDEN
         Instelling("54999914", patients=35, online="failing"),                          # all ten codes, one fails
     ]
 
 
-def random_instelling(rng: random.Random, agb: str) -> Instelling:
+def random_instelling(rng: random.Random, agb: str, contract_year: int, compliance: list[str]) -> Instelling:
     # Patient counts are heavy-tailed: most institutions are small, a few are regional giants.
     patients = int(min(2500, rng.lognormvariate(3.6, 1.2)))
     roll = rng.random()
-    contract = TWO_YEAR if roll < 0.62 else ONE_YEAR if roll < 0.85 else ENDED if roll < 0.92 else None
-    if patients > 250 and contract in (None, ENDED):  # the large institutions all have an agreement with us
-        contract = ONE_YEAR
+    contract = "twee_jaar" if roll < 0.62 else "een_jaar" if roll < 0.85 else "beeindigd" if roll < 0.92 else None
+    if patients > 250 and contract in (None, "beeindigd"):  # the large institutions all have an agreement with us
+        contract = "een_jaar"
     application = None
-    if contract in (None, ENDED) and rng.random() < 0.6:
-        application = (D(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 300))).isoformat()
-    failing = [rng.choice(COMPLIANCE)] if rng.random() < 0.04 else []
-    missing = [rng.choice(COMPLIANCE)] if rng.random() < 0.03 else []
+    if contract in (None, "beeindigd") and rng.random() < 0.6:
+        application = D(contract_year - 1, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+    failing = [rng.choice(compliance)] if rng.random() < 0.04 else []
+    missing = [rng.choice(compliance)] if rng.random() < 0.03 else []
     online = "all" if rng.random() < 0.05 else "partly" if rng.random() < 0.04 else "none"
     return Instelling(agb, patients, contract, application, rng.choice(GGZ_ZORGSOORTEN), failing=failing, missing=missing,
                       online=online, wachttijden=rng.random() < 0.5)
@@ -96,9 +99,13 @@ def _money(value: float) -> str:
 
 
 class Writer:
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, policy: Policy):
         self.rng = rng
-        self.rows: dict[str, list[dict]] = {spec.table: [] for spec in input_files(get_domain("ggz"))}
+        self.contract_year = policy.parameters.contract_year
+        self.reference_year = policy.parameters.reference_year
+        self.compliance = [c.check for c in policy.model.compliance_checks]
+        self.online = [c.check for c in policy.model.online_checks]
+        self.rows: dict[str, list[dict]] = empty_rows(policy.domain)
         self.serial = 0
         self.vestiging_serial = 0
 
@@ -108,17 +115,17 @@ class Writer:
         self.rows["claims"].append({"declaratie_id": f"GGZ{self.serial:09d}", "instelling_agb": agb, "bsn": bsn,
                                     "zorgtype": zorgtype, "startdatum": start, "einddatum": einde, "declaratiebedrag": bedrag})
 
-    def end_date(self, year: int = 2019) -> D:
-        return D(year, 1, 1) + dt.timedelta(days=self.rng.randint(0, 364))
+    def end_date(self, year: int | None = None) -> D:
+        return D(year or self.reference_year, 1, 1) + dt.timedelta(days=self.rng.randint(0, 364))
 
     def add(self, inst: Instelling) -> None:
-        rng = self.rng
+        rng, c = self.rng, self.contract_year
         plaats, base = rng.choice(PLACES)
         pc = f"{base + rng.randint(0, 89)}{rng.choice('ABCDEHJKLMNPRSTVWXZ')}{rng.choice('ABCDEHJKLMNPRSTVWXZ')}"
         naam = f"{rng.choice(NAMES)} {plaats} {inst.agb[-4:]}"
         self.rows["ondernemingen"].append({
             "agb_code": inst.agb, "naam": naam, "kvk_nummer": f"{rng.randint(10000000, 99999999)}",
-            "zorgsoort": inst.zorgsoort, "organisatievorm": "instelling", "aanvang": "2001-01-01", "einde": inst.agb_einde,
+            "zorgsoort": inst.zorgsoort, "organisatievorm": "instelling", "aanvang": D(c - 20, 1, 1), "einde": inst.agb_einde,
             "straat": rng.choice(STREETS), "huisnummer": str(rng.randint(1, 200)), "huisnummer_toevoeging": "",
             "postcode": pc, "plaats": plaats})
         for _ in range(1 + (inst.patients > 400) + (inst.patients > 1200)):
@@ -127,26 +134,27 @@ class Writer:
             self.rows["vestigingen"].append({
                 "agb_code": f"97{self.vestiging_serial:06d}", "onderneming_agb": inst.agb, "naam": f"{naam} locatie {vplaats}",
                 "straat": rng.choice(STREETS), "huisnummer": str(rng.randint(1, 200)), "huisnummer_toevoeging": "",
-                "postcode": f"{vbase + rng.randint(0, 89)}AB", "plaats": vplaats, "aanvang": "2001-01-01", "einde": ""})
-        for check in COMPLIANCE:
+                "postcode": f"{vbase + rng.randint(0, 89)}AB", "plaats": vplaats, "aanvang": D(c - 20, 1, 1), "einde": ""})
+        for check in self.compliance:
             if check in inst.missing:
                 continue
             result = "fail" if check in inst.failing else "pass"
             self.rows["compliance_checks"].append({"onderneming_agb": inst.agb, "check": check, "result": result,
-                                                   "peildatum": "2020-06-15", "bron": "inkoopportaal"})
-        online = {"all": ONLINE, "failing": ONLINE, "partly": ONLINE[:4]}.get(inst.online, [])
+                                                   "peildatum": D(c - 1, 6, 15), "bron": "inkoopportaal"})
+        online = {"all": self.online, "failing": self.online, "partly": self.online[:4]}.get(inst.online, [])
         for i, check in enumerate(online):
             result = "fail" if inst.online == "failing" and i == 5 else "pass"
             self.rows["compliance_checks"].append({"onderneming_agb": inst.agb, "check": check, "result": result,
-                                                   "peildatum": "2020-06-20", "bron": "vragenlijst online zorg"})
+                                                   "peildatum": D(c - 1, 6, 20), "bron": "vragenlijst online zorg"})
         if inst.contract:
+            first, last = CONTRACTS[inst.contract]
             self.rows["contracts"].append({"praktijk_agb": inst.agb, "discipline": "ggz",
-                                           "ingangsdatum": inst.contract[0], "einddatum": inst.contract[1]})
+                                           "ingangsdatum": D(c - first, 1, 1), "einddatum": D(c - last, 12, 31)})
         if inst.application:
             self.rows["applications"].append({"praktijk_agb": inst.agb, "discipline": "ggz", "aanvraagdatum": inst.application})
         if inst.wachttijden:
             for groep in DIAGNOSEGROEPEN[:rng.randint(2, 5)]:
-                for peildatum in ("2019-12-01", "2020-06-01"):
+                for peildatum in (D(c - 2, 12, 1), D(c - 1, 6, 1)):
                     self.rows["wachttijden"].append({
                         "instelling_agb": inst.agb, "diagnosegroep": groep, "peildatum": peildatum,
                         "aanmeldingswachttijd_weken": f"{rng.uniform(1, 9):.1f}",
@@ -154,7 +162,7 @@ class Writer:
         self.add_claims(inst)
 
     def add_claims(self, inst: Instelling) -> None:
-        rng = self.rng
+        rng, r = self.rng, self.reference_year
         for zorgtype, bedrag in inst.fixed_revenue:
             self.claim(inst.agb, valid_bsn(rng), zorgtype, bedrag, self.end_date())
         if inst.exact_threshold_patient:
@@ -174,8 +182,8 @@ class Writer:
                 if rng.random() < 0.04:  # a correction: credit the line and declare it again, lower
                     self.claim(inst.agb, bsn, zorgtype, _money(-amount), einde)
                     self.claim(inst.agb, bsn, zorgtype, _money(amount * 0.9), einde)
-            if rng.random() < 0.25:  # care that ended in another year does not count for 2019
-                self.claim(inst.agb, bsn, zorgtype, _money(rng.uniform(450, 4000)), self.end_date(rng.choice([2018, 2020])))
+            if rng.random() < 0.25:  # care that ended in another year does not count for the reference year
+                self.claim(inst.agb, bsn, zorgtype, _money(rng.uniform(450, 4000)), self.end_date(rng.choice([r - 1, r + 1])))
 
 
 def write_claims_parquet(path: Path, rows: list[dict]) -> None:
@@ -190,30 +198,30 @@ def write_claims_parquet(path: Path, rows: list[dict]) -> None:
     }), path)
 
 
-def generate(seed: int, size: str | int, output: Path) -> dict[str, int]:
-    """Write a synthetic GGZ bundle to output; returns rows written per file."""
+def generate(policy: Policy, seed: int, size: str | int, output: Path) -> dict[str, int]:
+    """Write a synthetic GGZ bundle for the policy to output; returns rows written per file."""
     rng = random.Random(seed)
     count = SIZES[size] if isinstance(size, str) else int(size)
-    writer = Writer(rng)
-    institutions = planted() if size == "sample" else []
+    writer = Writer(rng, policy)
+    institutions = planted(writer.contract_year) if size == "sample" else []
     serial = 0
     while len(institutions) < count:
         serial += 1
-        institutions.append(random_instelling(rng, f"{rng.choice(GGZ_ZORGSOORTEN)}{serial:06d}"))
+        institutions.append(random_instelling(rng, f"{rng.choice(GGZ_ZORGSOORTEN)}{serial:06d}", writer.contract_year,
+                                              writer.compliance))
     for inst in institutions:
         writer.add(inst)
     # Ondernemingen that are not GGZ-instellingen: in the register, but no unit of this run.
     for n in range(1, 6):
         writer.rows["ondernemingen"].append({
             "agb_code": f"04{n:06d}", "naam": f"Fysiotherapie {n}", "kvk_nummer": f"{rng.randint(10000000, 99999999)}",
-            "zorgsoort": "04", "organisatievorm": "praktijk", "aanvang": "2010-01-01", "einde": "", "straat": "Kerkstraat",
-            "huisnummer": str(n), "huisnummer_toevoeging": "", "postcode": "3511AB", "plaats": "Utrecht"})
-    counts = write_bundle_csvs(get_domain("ggz"), writer.rows, output)
+            "zorgsoort": "04", "organisatievorm": "praktijk", "aanvang": D(writer.contract_year - 11, 1, 1), "einde": "",
+            "straat": "Kerkstraat", "huisnummer": str(n), "huisnummer_toevoeging": "", "postcode": "3511AB", "plaats": "Utrecht"})
+    counts = write_bundle_csvs(policy.domain, writer.rows, output)
     claims = writer.rows["claims"]
     half = len(claims) // 2
     claims_dir = output / "claims"
-    columns = list(next(s for s in input_files(get_domain("ggz")) if s.table == "claims").columns)
-    write_csv(claims_dir / "ggz_declaraties_deel1.csv", columns, claims[:half])
+    write_csv(claims_dir / "ggz_declaraties_deel1.csv", columns(policy.domain, "claims"), claims[:half])
     write_claims_parquet(claims_dir / "ggz_declaraties_deel2.parquet", claims[half:])
     counts["claims/ggz_declaraties_deel1.csv"] = half
     counts["claims/ggz_declaraties_deel2.parquet"] = len(claims) - half
