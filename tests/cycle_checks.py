@@ -77,3 +77,33 @@ def assert_eindbesluit(decisions: dict, review_outcomes, eindbesluit: dict) -> N
         else:
             assert d["eindbesluit"] == eindbesluit[d["outcome"]], unit
             assert d["besluit"] is None, unit
+
+
+def assert_decision(decision: dict, rules: dict, case) -> None:
+    """A case's outcome, reasons, eindbesluit, rule results, details and decision fields;
+    `rules` is the unit's rule_results rows by rule code."""
+    failing = {rule: r["result"] for rule, r in rules.items() if r["result"] != "pass"}
+    assert decision["outcome"] == case.outcome, failing
+    assert list(decision["reasons"]) == case.reasons
+    assert decision["eindbesluit"] == case.eindbesluit
+    for rule, expected in case.rules.items():
+        assert rules[rule]["result"] == expected, rule
+    for rule, texts in case.details.items():
+        detail = rules[rule]["detail"]
+        for text in texts:
+            assert text in detail, (rule, detail)
+    for column, expected in case.fields.items():
+        assert decision[column] == expected, column
+
+
+def assert_judged_rows(cycle: dict, case) -> None:
+    """Which of the case's review and acceptance rows the definitive run quarantined, and why."""
+    quarantine = cycle["definitief"]["quarantine"]
+    for (file, line), expected in [*zip(cycle["lines"][case.id]["reviews"], case.reviews_quarantined),
+                                   *zip(cycle["lines"][case.id]["acceptances"], case.acceptances_quarantined)]:
+        row = quarantine.get((file, line))
+        if expected is None:
+            assert row is None, f"{file} line {line} quarantined: {row and row['reason']}"
+        else:
+            assert row is not None, f"{file} line {line} not quarantined"
+            assert expected in row["reason"], row["reason"]
