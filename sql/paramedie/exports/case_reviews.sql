@@ -18,12 +18,9 @@ select
     cast(profiles.bi as double) as bi,
     cast(profiles.aantal_patienten as integer) as aantal_patienten,
     cast(profiles.aantal_zorgverleners as integer) as aantal_zorgverleners,
-    profiles.besluit,
-    profiles.motivering,
-    profiles.beoordelaar,
-    profiles.beoordeeld_op,
-    profiles.eindbesluit
+    besluit.* exclude (praktijk_agb, discipline)
 from decisions.unit_profiles as profiles
+join decisions.unit_besluit as besluit using (praktijk_agb, discipline)
 left join decisions.review_details as review_details using (praktijk_agb, discipline)
 where profiles.outcome = 'INDIVIDUELE_BEOORDELING'
 order by profiles.praktijk_agb, profiles.discipline

@@ -25,12 +25,9 @@ select
     cast(profiles.aantal_zorgverleners as integer) as aantal_zorgverleners,
     cast(coalesce(offered.aangeboden_praktijken_pc4, 0) as integer) as aangeboden_praktijken_pc4,
     cast(insured.aantal_verzekerden as integer) as aantal_verzekerden_pc4,
-    profiles.besluit,
-    profiles.motivering,
-    profiles.beoordelaar,
-    profiles.beoordeeld_op,
-    profiles.eindbesluit
+    besluit.* exclude (praktijk_agb, discipline)
 from decisions.unit_profiles as profiles
+join decisions.unit_besluit as besluit using (praktijk_agb, discipline)
 left join offered_per_pc4 as offered using (pc4, discipline)
 left join staged.insured_pc4 as insured using (pc4)
 where profiles.outcome = 'ZORGPLICHTTOETS'
