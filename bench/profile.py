@@ -10,13 +10,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from zorginkoop import ingest, pipeline
-from zorginkoop.bundle import input_files
-from zorginkoop.database import connect
-from zorginkoop.models import run
-from zorginkoop.policy import load_policy
-from zorginkoop.rowchecks import check_rows
-from zorginkoop.validate import validate_bundle
+from zorginkoop.engine import pipeline
+from zorginkoop.ingest import loader as ingest
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import connect
+from zorginkoop.engine.models import run
+from zorginkoop.engine.policy import load_policy
+from zorginkoop.validation.rowchecks import check_rows
+from zorginkoop.validation.validate import validate_bundle
 
 ROWS: list[tuple[str, str, float]] = []
 

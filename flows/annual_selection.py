@@ -6,7 +6,7 @@ manifest, and a failed suite stops it before anything is published.
 
 Each task opens the run's DuckDB file itself (connections and DataFrames do not
 travel between tasks). Everything is written to a staging directory beside the
-output (zorginkoop.outputs) and moved into place only when the whole run succeeded.
+output (zorginkoop.engine.outputs) and moved into place only when the whole run succeeded.
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from zorginkoop import outputs, paths, pipeline, progress
-from zorginkoop.ingest import FileReport
-from zorginkoop.models import ModelRun, recording
-from zorginkoop.policy import load_policy
-from zorginkoop.summary import markdown_table, outcome_counts
-from zorginkoop.report import write_report
-from zorginkoop.validate import SuiteResult
-from zorginkoop.workbook import write_workbook
+from zorginkoop.engine import outputs, pipeline
+from zorginkoop import paths, progress
+from zorginkoop.ingest.loader import FileReport
+from zorginkoop.engine.models import ModelRun, recording
+from zorginkoop.engine.policy import load_policy
+from zorginkoop.reporting.summary import markdown_table, outcome_counts
+from zorginkoop.reporting.report import write_report
+from zorginkoop.validation.validate import SuiteResult
+from zorginkoop.reporting.workbook import write_workbook
 
 
 @task(name="ingest", cache_policy=NO_CACHE)

@@ -17,7 +17,7 @@ from prefect.schedules import Cron
 from flows.annual_selection import annual_selection
 from flows.publication import publication
 from zorginkoop.paths import POLICIES_DIR
-from zorginkoop.policy import load_policy
+from zorginkoop.engine.policy import load_policy
 from zorginkoop.settings import per_policy
 
 

@@ -9,8 +9,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from zorginkoop.policy import load_policy
-from zorginkoop.publication import publish_zorgzoeker
+from zorginkoop.engine.policy import load_policy
+from zorginkoop.engine.publication import publish_zorgzoeker
 
 
 @task(name="publish-zorgzoeker", cache_policy=NO_CACHE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from zorginkoop.bundle import input_files
+from zorginkoop.ingest.bundle import input_files
 from zorginkoop.domains import get_domain
 
 SPECS = {spec.table: spec for spec in input_files(get_domain("paramedie"))}

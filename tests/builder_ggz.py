@@ -8,10 +8,10 @@ about them, so every figure in a test comes from rows the test wrote.
 
 from __future__ import annotations
 
-from zorginkoop.bundle import input_files
+from zorginkoop.ingest.bundle import input_files
 from zorginkoop.domains import get_domain
-from zorginkoop.policy import load_policy
-from zorginkoop.privacy import elfproef
+from zorginkoop.engine.policy import load_policy
+from zorginkoop.ingest.privacy import elfproef
 
 from .builder import Rows
 

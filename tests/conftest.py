@@ -14,8 +14,8 @@ hypothesis_settings.load_profile("zorginkoop")
 apply_environment()  # PREFECT_HOME, analytics off: before Prefect and Great Expectations are imported
 os.environ.setdefault("ZORGINKOOP_PSEUDONYM_KEY", "test-key-not-a-secret")
 
-from zorginkoop import pipeline  # noqa: E402
-from zorginkoop.policy import load_policy  # noqa: E402
+from zorginkoop.engine import pipeline  # noqa: E402
+from zorginkoop.engine.policy import load_policy  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -41,9 +41,9 @@ def read_golden(policy_name: str = "paramedie-2024") -> list[list[str]]:
 
 
 def write_golden(policy_name: str) -> int:
-    from zorginkoop import pipeline
+    from zorginkoop.engine import pipeline
     from zorginkoop.paths import PROJECT_ROOT
-    from zorginkoop.policy import load_policy
+    from zorginkoop.engine.policy import load_policy
 
     policy = load_policy(policy_name)
     with tempfile.TemporaryDirectory() as tmp:

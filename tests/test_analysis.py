@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from zorginkoop import pipeline
-from zorginkoop.analysis import diff, explain, parse_settings, whatif
+from zorginkoop.engine import pipeline
+from zorginkoop.analysis.runs import diff, explain, parse_settings, whatif
 from zorginkoop.cli import app
 from zorginkoop.errors import BadInputError
 from zorginkoop.paths import SAMPLE_DIR

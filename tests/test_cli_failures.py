@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from zorginkoop.errors import EXIT_BAD_INPUT, EXIT_BAD_POLICY
-from zorginkoop.policy import load_policy
+from zorginkoop.engine.policy import load_policy
 
 from . import test_ggz_validation, test_validation
 from .test_pm304 import broken

@@ -169,7 +169,7 @@ def input_identities() -> tuple[set[str], set[str]]:
     """Every BSN and every PM304 patient name in the sample bundle."""
     import csv as csvmod
 
-    from zorginkoop.pm304 import layout
+    from zorginkoop.ingest.pm304 import layout
 
     bsns, names = set(), set()
     claims = SAMPLE_DIR / "claims"
@@ -222,7 +222,7 @@ def test_no_patient_identity_reaches_any_output(sample_run):
 
 KILL_MID_EXPORT = """
 import os, signal, sys
-from zorginkoop import pipeline
+from zorginkoop.engine import pipeline
 
 def export_then_die(db_path, policy, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,8 @@ import duckdb
 import yaml
 
 from zorginkoop.paths import PROJECT_ROOT, SAMPLE_DIR
-from zorginkoop.policy import load_policy, resolve_policy_path
-from zorginkoop.privacy import elfproef, register_macros
+from zorginkoop.engine.policy import load_policy, resolve_policy_path
+from zorginkoop.ingest.privacy import elfproef, register_macros
 from zorginkoop.synthetic import ggz
 from zorginkoop.synthetic.paramedie import generate
 from zorginkoop.synthetic.people import valid_bsn

@@ -156,8 +156,8 @@ def test_whatif_and_diff_on_a_ggz_run(ggz_run, tmp_path):
     result = cli("whatif", "--set", "offerte_min_clienten=299", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert re.search(r"54999903\s+│\s+ggz\s+│\s+LOPENDE_OVEREENKOMST\s+│\s+OFFERTE_UITNODIGING", result.output), result.output
-    from zorginkoop.analysis import diff, whatif
-    from zorginkoop.policy import load_policy
+    from zorginkoop.analysis.runs import diff, whatif
+    from zorginkoop.engine.policy import load_policy
 
     changes = whatif(out, load_policy("ggz-2021"), {"offerte_min_clienten": 299}).changes
     assert ("54999903", "ggz", "LOPENDE_OVEREENKOMST", "OFFERTE_UITNODIGING") in changes

@@ -16,8 +16,8 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zorginkoop.models import run_model
-from zorginkoop.policy import load_into_duckdb, load_policy
+from zorginkoop.engine.models import run_model
+from zorginkoop.engine.policy import load_into_duckdb, load_policy
 
 POLICY = load_policy("ggz-2021")
 DOMAIN = POLICY.domain

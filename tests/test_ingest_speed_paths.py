@@ -9,7 +9,7 @@ import os
 
 import duckdb
 
-from zorginkoop.claims import load_claims
+from zorginkoop.ingest.claims import load_claims
 from zorginkoop.domains import get_domain
 from zorginkoop.synthetic.pm304 import render_message
 

@@ -9,9 +9,9 @@ import logging
 import duckdb
 import pytest
 
-from zorginkoop.analysis import WHATIF_SELECT
+from zorginkoop.analysis.runs import WHATIF_SELECT
 from zorginkoop.domains import domains, get_domain
-from zorginkoop.models import (STACKED, Graph, ModelError, ModelRun, layer_models, layer_paths, model_order, recording,
+from zorginkoop.engine.models import (STACKED, Graph, ModelError, ModelRun, layer_models, layer_paths, model_order, recording,
                                run, run_layer, stack_rule_models)
 
 
@@ -173,7 +173,7 @@ def test_whatif_reruns_only_what_depends_on_the_policy(name):
 def test_each_model_is_logged_and_returned_with_seconds_and_rows(tmp_path, caplog):
     graph = _project(tmp_path, {"staged/a.sql": "select * from range(3)",
                                 "staged/b.sql": "-- materialized: view\nselect * from staged.a"})
-    with caplog.at_level(logging.INFO, logger="zorginkoop.models"), recording() as recorded:
+    with caplog.at_level(logging.INFO, logger="zorginkoop.engine.models"), recording() as recorded:
         runs = run(duckdb.connect(), graph)
     assert [(r.model, r.rows) for r in runs] == [("staged.a", 3), ("staged.b", None)]
     assert recorded == runs and all(r.seconds >= 0 for r in runs)
@@ -181,7 +181,7 @@ def test_each_model_is_logged_and_returned_with_seconds_and_rows(tmp_path, caplo
 
 
 def test_the_manifest_lists_each_models_timing(tmp_path, policy):
-    from zorginkoop.pipeline import write_manifest
+    from zorginkoop.engine.pipeline import write_manifest
 
     path = write_manifest(tmp_path, policy, tmp_path, [], [], {}, {"select": 1.0},
                           [ModelRun("staged.a", 0.5, 3), ModelRun("staged.b", 0.1, None)])

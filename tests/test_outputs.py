@@ -1,4 +1,4 @@
-"""The one output writer (zorginkoop.outputs): staging, the atomic switch, recovery."""
+"""The one output writer (zorginkoop.engine.outputs): staging, the atomic switch, recovery."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from zorginkoop.errors import BadInputError
-from zorginkoop.outputs import output_writer, recover, runs_dir, write_query
+from zorginkoop.engine.outputs import output_writer, recover, runs_dir, write_query
 
 
 def _write(out, text: str):

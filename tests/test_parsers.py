@@ -1,6 +1,6 @@
 """Property-based tests of how codes, dates and amounts are read: read exactly, or refused.
 
-The checks are the SQL the run uses (zorginkoop.rowchecks, sql/paramedie/staged, pm304),
+The checks are the SQL the run uses (zorginkoop.validation.rowchecks, sql/paramedie/staged, pm304),
 evaluated on values that hypothesis generates.
 """
 
@@ -14,10 +14,10 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zorginkoop.bundle import input_files
+from zorginkoop.ingest.bundle import input_files
 from zorginkoop.domains import get_domain
-from zorginkoop.ingest import load_file, prepare
-from zorginkoop.rowchecks import FILE_FORMATS, value_checks
+from zorginkoop.ingest.loader import load_file, prepare
+from zorginkoop.validation.rowchecks import FILE_FORMATS, value_checks
 from zorginkoop.synthetic.pm304 import render_message
 
 SPECS = {s.table: s for s in input_files(get_domain("paramedie"))}

@@ -10,10 +10,10 @@ import stat
 import duckdb
 import pytest
 
-from zorginkoop.claims import load_claims
+from zorginkoop.ingest.claims import load_claims
 from zorginkoop.domains import get_domain
 from zorginkoop.errors import BadInputError
-from zorginkoop.privacy import pseudonym_key, register_macros
+from zorginkoop.ingest.privacy import pseudonym_key, register_macros
 from zorginkoop.synthetic.pm304 import render_message, render_record
 
 KEY = os.environ["ZORGINKOOP_PSEUDONYM_KEY"].encode()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from zorginkoop.errors import PolicyError
-from zorginkoop.policy import load_into_duckdb, load_policy
+from zorginkoop.engine.policy import load_into_duckdb, load_policy
 
 
 def test_bundled_policy_by_name_and_by_path(policy):

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from zorginkoop.report import write_report
+from zorginkoop.reporting.report import write_report
 from zorginkoop.domains.paramedie import SHEETS
-from zorginkoop.workbook import write_workbook
+from zorginkoop.reporting.workbook import write_workbook
 
 from .test_analysis import finished_run
 
@@ -22,8 +22,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 @pytest.fixture(scope="module")
 def run_with_report(tmp_path_factory, policy):
     out = finished_run(tmp_path_factory.mktemp("report") / "run", policy)
-    from zorginkoop import pipeline
-    from zorginkoop.ingest import FileReport
+    from zorginkoop.engine import pipeline
+    from zorginkoop.ingest.loader import FileReport
     pipeline.write_manifest(out, policy, out, [FileReport("x", "agb/x.csv", "0" * 64, 1, 1)], [], {}, {})
     write_report(out, policy)
     write_workbook(out, policy.domain)

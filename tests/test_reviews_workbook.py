@@ -21,10 +21,10 @@ from typer.testing import CliRunner
 
 from zorginkoop.cli import app
 from zorginkoop.errors import BadInputError
-from zorginkoop.policy import load_policy
-from zorginkoop.report import review_progress, write_report
-from zorginkoop.reviews import CSV_PATH, import_reviews
-from zorginkoop.workbook import MARKER_SHEET, write_workbook
+from zorginkoop.engine.policy import load_policy
+from zorginkoop.reporting.report import review_progress, write_report
+from zorginkoop.analysis.reviews import CSV_PATH, import_reviews
+from zorginkoop.reporting.workbook import MARKER_SHEET, write_workbook
 
 HEADER = "praktijk_agb,discipline,besluit,motivering,beoordelaar,beoordeeld_op"
 DECISION_LABELS = ["Besluit", "Motivering", "Beoordelaar", "Beoordeeld op"]

@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 import zorginkoop.synthetic.paramedie as generate_module
-from zorginkoop import pipeline
-from zorginkoop.claims import load_claims
+from zorginkoop.engine import pipeline
+from zorginkoop.ingest.claims import load_claims
 from zorginkoop.domains import get_domain
 from zorginkoop.paths import PROJECT_ROOT, SAMPLE_DIR
 
@@ -73,8 +73,8 @@ def test_large_tables_are_validated_as_distinct_values(tmp_path, policy, monkeyp
 
 
 def test_distinct_values_frame_holds_every_checked_value(tmp_path, policy):
-    from zorginkoop.bundle import input_files
-    from zorginkoop.validate import _loaded_part, distinct_values_frame
+    from zorginkoop.ingest.bundle import input_files
+    from zorginkoop.validation.validate import _loaded_part, distinct_values_frame
 
     db = tmp_path / "run.duckdb"
     pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)

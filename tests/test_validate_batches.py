@@ -7,11 +7,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from zorginkoop import pipeline
-from zorginkoop.bundle import input_files
+from zorginkoop.engine import pipeline
+from zorginkoop.ingest.bundle import input_files
 from zorginkoop.errors import BadInputError
 from zorginkoop.paths import SAMPLE_DIR
-from zorginkoop.validate import validate_bundle
+from zorginkoop.validation.validate import validate_bundle
 
 
 @pytest.mark.parametrize("max_rows", ["1", "1000000"], ids=["distinct_values", "rows"])

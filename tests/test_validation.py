@@ -14,7 +14,7 @@ from typing import Callable
 import duckdb
 import pytest
 
-from zorginkoop import pipeline
+from zorginkoop.engine import pipeline
 from zorginkoop.errors import BadInputError
 
 from .builder import Bundle

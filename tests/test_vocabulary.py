@@ -10,11 +10,11 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from zorginkoop.bundle import input_files
-from zorginkoop.database import load_seeds
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import load_seeds
 from zorginkoop.domains import BESLUITEN, domains
-from zorginkoop.rowchecks import value_checks
-from zorginkoop.suites import ROW_CHECKED, TABLE_CHECKED, SuiteError
+from zorginkoop.validation.rowchecks import value_checks
+from zorginkoop.validation.suites import ROW_CHECKED, TABLE_CHECKED, SuiteError
 
 DOMAINS = sorted(domains())
 

@@ -66,7 +66,7 @@ def test_the_installed_package_is_the_wheel(venv, tmp_path):
 
 def test_a_missing_sample_is_a_one_line_error(venv, tmp_path):
     out = run(venv / "bin" / "python", "-c", "from zorginkoop.errors import BadInputError\n"
-              "from zorginkoop.paths import sample_bundle\nfrom zorginkoop.policy import load_policy\n"
+              "from zorginkoop.paths import sample_bundle\nfrom zorginkoop.engine.policy import load_policy\n"
               "try:\n    sample_bundle(load_policy('ggz-2021'))\nexcept BadInputError as exc:\n    print(exc)",
               cwd=tmp_path, env=clean_env()).stdout.strip()
     assert "\n" not in out and "--input" in out

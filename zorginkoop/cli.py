@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import EXIT_INTERNAL_ERROR, ExpectedError, PolicyError
+from zorginkoop.errors import EXIT_INTERNAL_ERROR, ExpectedError, PolicyError
 
 
 class _FastExit:
@@ -72,7 +72,7 @@ err = Console(stderr=True, width=None if Console().is_terminal else 160)
 
 
 def _print_summary(output_dir: Path, domain) -> None:
-    from .summary import outcome_counts, pivot
+    from zorginkoop.reporting.summary import outcome_counts, pivot
 
     header, rows = pivot(outcome_counts(output_dir / "decisions.parquet", domain), domain)
     table = Table(title=f"Units per outcome and {domain.summary_column}")
@@ -288,12 +288,12 @@ def run(
     examples); 3 bad policy file; 1 internal error. On any failure no output is changed, and
     the console shows the message only (the traceback with --debug, and in the Prefect log).
     """
-    from .settings import apply_defaults
+    from zorginkoop.settings import apply_defaults
 
     apply_defaults(quiet, debug)
     server = start_prefect_server_early(debug)
-    from . import progress
-    from .validate import prepare_context
+    from zorginkoop import progress
+    from zorginkoop.validation.validate import prepare_context
     from flows.annual_selection import annual_selection
 
     # Great Expectations' import and context (seconds) are prepared while the server boots.
@@ -306,7 +306,7 @@ def run(
                                       output_dir=str(output) if output else None)
     except Exception as exc:  # noqa: BLE001 - an internal error gets its own exit code
         raise _stopped(exc, "Run stopped", "no outputs written", debug) from None
-    from .policy import load_policy
+    from zorginkoop.engine.policy import load_policy
 
     out = Path(result["output_dir"])
     _print_summary(out, load_policy(policy).domain)
@@ -333,11 +333,11 @@ def claims_load(
     ZORGINKOOP_PSEUDONYM_KEY or a generated key file); no BSN, name, address or birth
     date is written anywhere. Exit 2 when a file cannot be read or fails its checks.
     """
-    from .settings import apply_defaults
+    from zorginkoop.settings import apply_defaults
 
     apply_defaults(quiet=True)
-    from .claims import load_claims
-    from .policy import load_policy
+    from zorginkoop.ingest.claims import load_claims
+    from zorginkoop.engine.policy import load_policy
 
     try:
         reports, counts = load_claims(paths, output, load_policy(policy).domain)
@@ -361,7 +361,7 @@ def _run_policy(run_dir: Path, policy: str | None):
     """The policy a finished run used: as given, else from its manifest (name, then path)."""
     import json
 
-    from .policy import load_policy
+    from zorginkoop.engine.policy import load_policy
 
     if policy:
         return load_policy(policy)
@@ -382,7 +382,7 @@ def explain(
     discipline: Annotated[str | None, typer.Option(help="Only this discipline, e.g. fysiotherapie (GGZ units: ggz).")] = None,
 ) -> None:
     """Why a practice got its outcome: every unit, every rule, the value that decided and the policy section."""
-    from .analysis import explain as explain_units
+    from zorginkoop.analysis.runs import explain as explain_units
 
     try:
         units = explain_units(output, agb, discipline)
@@ -415,8 +415,8 @@ def whatif(
     Reruns the selection SQL on a copy of the run's database (seconds, no reload); the run
     itself is not changed.
     """
-    from .analysis import parse_settings
-    from .analysis import whatif as run_whatif
+    from zorginkoop.analysis.runs import parse_settings
+    from zorginkoop.analysis.runs import whatif as run_whatif
 
     try:
         result = run_whatif(output, _run_policy(output, policy), parse_settings(set_), region)
@@ -444,7 +444,7 @@ def diff(
     run_b: Annotated[Path, typer.Argument(help="The later run's output directory.")],
 ) -> None:
     """Units whose outcome changed between two runs, and the rule results that changed."""
-    from .analysis import diff as diff_runs
+    from zorginkoop.analysis.runs import diff as diff_runs
 
     try:
         result = diff_runs(run_a, run_b)
@@ -477,7 +477,7 @@ def publish_command(
 
     An acceptance counts only for a unit offered a contract (eindbesluit AANBIEDEN), accepted on
     or before the policy's signing_deadline; every other row goes to quarantine.parquet."""
-    from .settings import apply_defaults
+    from zorginkoop.settings import apply_defaults
 
     apply_defaults(quiet=True, debug=debug)
     server = start_prefect_server_early(debug)
@@ -510,7 +510,7 @@ def generate(
     policy: Annotated[str, typer.Option(help="Policy whose bundle layout to write (paramedie-2024 or ggz-2021).")] = "paramedie-2024",
 ) -> None:
     """Write a realistic synthetic input bundle in the layout of the policy's contract."""
-    from .policy import load_policy
+    from zorginkoop.engine.policy import load_policy
 
     try:
         selected = load_policy(policy)  # the generator takes its dates from the policy file
@@ -546,7 +546,7 @@ def reviews_import(
     unit and date is replaced). Exit 2, nothing written, when the workbook is not one of the run's
     or its review sheets or their headers were changed.
     """
-    from .reviews import import_reviews
+    from zorginkoop.analysis.reviews import import_reviews
 
     try:
         result = import_reviews(workbook, input)

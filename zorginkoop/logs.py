@@ -17,12 +17,12 @@ import logging
 import re
 import sys
 
-from .errors import ExpectedError
+from zorginkoop.errors import ExpectedError
 
 FORMAT = "%(levelname)s %(name)s: %(message)s"
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 # Per model and per suite, a line each: for the Prefect log and --debug, not an analyst's console.
-DETAIL_LOGGERS = ("zorginkoop.models", "zorginkoop.validate")
+DETAIL_LOGGERS = ("zorginkoop.engine.models", "zorginkoop.validation.validate")
 
 
 def _subclasses(cls: type) -> set[type]:

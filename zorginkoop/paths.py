@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import BadInputError
+from zorginkoop.errors import BadInputError
 
 # A real directory, not just a Traversable: DuckDB and Great Expectations read these by path,
 # so the package must be installed unzipped (pip always does).

@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import SettingsError
-from .paths import PROJECT_ROOT
+from zorginkoop.errors import SettingsError
+from zorginkoop.paths import PROJECT_ROOT
 
 
 class Settings(BaseSettings):
@@ -90,7 +90,7 @@ def apply_environment(prefect: bool = True) -> None:
 def apply_defaults(quiet: bool = False, debug: bool = False) -> None:
     """The environment's defaults and the console's logging, before Prefect or GE are imported;
     with debug the console shows tracebacks (see zorginkoop.logs)."""
-    from .logs import setup_console
+    from zorginkoop.logs import setup_console
 
     apply_environment()
     if quiet or os.environ.get("CI"):

@@ -19,7 +19,7 @@ from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..paths import EXPECTATIONS_DIR, SEEDS_DIR, SQL_DIR
+from zorginkoop.paths import EXPECTATIONS_DIR, SEEDS_DIR, SQL_DIR
 
 COMMON = "common"
 
@@ -191,7 +191,7 @@ def _outcomes(domain_name: str) -> tuple[tuple[str, str], ...]:
 
 
 def domains() -> dict[str, Domain]:
-    from . import ggz, paramedie
+    from zorginkoop.domains import ggz, paramedie
 
     return {d.name: d for d in (paramedie.DOMAIN, ggz.DOMAIN)}
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
-from . import ContractTerm as BaseContractTerm
+from zorginkoop.domains import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
+from zorginkoop.domains import ContractTerm as BaseContractTerm
 
 # seeds/ggz/disciplines.csv: one discipline, ggz (a unit is an instelling).
 DISCIPLINES: tuple[str, ...] = disciplines("ggz")

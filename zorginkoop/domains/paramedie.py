@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from . import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
-from . import ContractTerm as BaseContractTerm
+from zorginkoop.domains import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
+from zorginkoop.domains import ContractTerm as BaseContractTerm
 
 # seeds/paramedie/disciplines.csv (seeds.disciplines in SQL): the policy file may name no other.
 DISCIPLINES: tuple[str, ...] = disciplines("paramedie")

@@ -9,7 +9,7 @@ the same bytes.
   paramedie bundle; `scale_claims`: its claims at insurer and market scale, made in DuckDB.
 - `ggz`: a GGZ bundle.
 - `pm304`: Vektis PM304 v3.2 writers (Python and SQL), at the positions of the one layout file.
-- `files`: the bundle's CSV files; `people`: BSNs (the 11-proef of `zorginkoop.privacy`), names and
+- `files`: the bundle's CSV files; `people`: BSNs (the 11-proef of `zorginkoop.ingest.privacy`), names and
   places of nobody real; `tariffs`: prestatiecodelijsten (from the seed), codes and tariffs of a claim line.
 
 A domain names its generator (`Domain.generator`, "module:function"), called as

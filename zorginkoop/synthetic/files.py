@@ -10,8 +10,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from ..bundle import input_files
-from ..domains import Domain
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.domains import Domain
 
 
 def _cell(value) -> str:

@@ -24,9 +24,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..policy import Policy
-from .files import columns, empty_rows, write_bundle_csvs, write_csv
-from .people import PLACES, STREETS, valid_bsn
+from zorginkoop.engine.policy import Policy
+from zorginkoop.synthetic.files import columns, empty_rows, write_bundle_csvs, write_csv
+from zorginkoop.synthetic.people import PLACES, STREETS, valid_bsn
 
 D = dt.date
 SIZES = {"sample": 110, "small": 30}

@@ -25,11 +25,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..policy import Policy
-from .files import columns, empty_rows, write_bundle_csvs, write_csv
-from .people import PLACES, STREETS, SURNAMES, valid_bsn
-from .pm304 import write_pm304_files
-from .tariffs import PRESTATIECODES, TARIEF, generic_prestatiecodelijst, prestatiecodelijst
+from zorginkoop.engine.policy import Policy
+from zorginkoop.synthetic.files import columns, empty_rows, write_bundle_csvs, write_csv
+from zorginkoop.synthetic.people import PLACES, STREETS, SURNAMES, valid_bsn
+from zorginkoop.synthetic.pm304 import write_pm304_files
+from zorginkoop.synthetic.tariffs import PRESTATIECODES, TARIEF, generic_prestatiecodelijst, prestatiecodelijst
 
 D = dt.date
 DAY = dt.timedelta(days=1)
@@ -385,7 +385,7 @@ def generate(policy: Policy, seed: int, size: str | int, output: Path) -> dict[s
     if size in LARGE_SCALES:
         import duckdb
 
-        from .scale_claims import generate_claims
+        from zorginkoop.synthetic.scale_claims import generate_claims
 
         total, insured = LARGE_SCALES[size]
         with duckdb.connect() as con:

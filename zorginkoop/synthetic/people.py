@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ..privacy import elfproef
+from zorginkoop.ingest.privacy import elfproef
 
 PLACES = [("Utrecht", 3500), ("Amsterdam", 1010), ("Rotterdam", 3010), ("Den Haag", 2500), ("Groningen", 9700),
           ("Eindhoven", 5600), ("Zwolle", 8000), ("Maastricht", 6200), ("Leeuwarden", 8900), ("Arnhem", 6800),

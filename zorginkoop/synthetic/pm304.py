@@ -3,7 +3,7 @@
 Two writers of the same records: one in Python (render_record, render_message) for the sample
 bundle and for tests that build a file line by line, one in SQL (record_sql, write_pm304_file) for
 millions of lines at insurer and market scale. Both put every field at the position of the one
-layout file the parser reads too (seeds/paramedie/pm304_layout.csv, `zorginkoop.pm304.layout`).
+layout file the parser reads too (seeds/paramedie/pm304_layout.csv, `zorginkoop.ingest.pm304.layout`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..pm304 import RECORD_LENGTH, layout
-from .people import SURNAMES
+from zorginkoop.ingest.pm304 import RECORD_LENGTH, layout
+from zorginkoop.synthetic.people import SURNAMES
 
 
 def render_record(record: str, values: dict[str, str]) -> str:

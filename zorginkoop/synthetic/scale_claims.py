@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from ..privacy import register_macros
-from .pm304 import write_pm304_file
-from .tariffs import TARIEF_CENTS, generic_prestatiecodelijst, prestatiecodelijst
+from zorginkoop.ingest.privacy import register_macros
+from zorginkoop.synthetic.pm304 import write_pm304_file
+from zorginkoop.synthetic.tariffs import TARIEF_CENTS, generic_prestatiecodelijst, prestatiecodelijst
 
 SERIES = 8  # claim lines per patient per practice, on average
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
-from ..paths import SEEDS_DIR
+from zorginkoop.paths import SEEDS_DIR
 
 PRESTATIECODES = {"fysiotherapie": ["1000", "1001", "1864"], "oefentherapie": ["2000", "2001"],
                   "logopedie": ["3000", "3001", "3018"], "ergotherapie": ["4000", "4001"],

@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .domains import BESLUITEN
-from .errors import BadInputError
-from .workbook import MARKER, MARKER_HEADER, MARKER_SHEET, MARKER_VERSION, REVIEW_FIELDS, WORKBOOK_KIND
+from zorginkoop.domains import BESLUITEN
+from zorginkoop.errors import BadInputError
+from zorginkoop.reporting.workbook import MARKER, MARKER_HEADER, MARKER_SHEET, MARKER_VERSION, REVIEW_FIELDS, WORKBOOK_KIND
 
 CSV_PATH = Path("reviews") / "beoordelingen.csv"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

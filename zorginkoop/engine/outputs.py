@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import BadInputError
+from zorginkoop.errors import BadInputError
 
 DATABASE_NAME = "zorginkoop.duckdb"
 DATA_DOCS_DIR = "data_docs"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .domains import Domain
-from .suites import load_suite
+from zorginkoop.domains import Domain
+from zorginkoop.validation.suites import load_suite
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class InputFile:
 
     @property
     def extensions(self) -> tuple[str, ...]:
-        from .pm304 import EXTENSIONS
+        from zorginkoop.ingest.pm304 import EXTENSIONS
 
         return tuple(e for f in self.formats for e in (EXTENSIONS if f == "pm304" else (f,)))
 

@@ -13,16 +13,16 @@ import subprocess
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
-from .bundle import input_files
-from .database import connect, load_seeds
-from .ingest import FileReport, ingest_bundle
-from .models import ModelRun, run
-from .outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
-from .policy import Policy, load_into_duckdb
-from .errors import BadInputError, BadInputErrors
-from .rowchecks import check_rows, quarantine_summary, refuse_foreign_formats
-from .validate import SuiteResult, validate_bundle
+from zorginkoop import __version__
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import connect, load_seeds
+from zorginkoop.ingest.loader import FileReport, ingest_bundle
+from zorginkoop.engine.models import ModelRun, run
+from zorginkoop.engine.outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
+from zorginkoop.engine.policy import Policy, load_into_duckdb
+from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.validation.rowchecks import check_rows, quarantine_summary, refuse_foreign_formats
+from zorginkoop.validation.validate import SuiteResult, validate_bundle
 
 log = logging.getLogger(__name__)
 

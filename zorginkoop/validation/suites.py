@@ -45,7 +45,7 @@ def load_suite(path: Path, domain: str) -> dict:
             raise SuiteError(
                 f"suite {path}: expectation type '{kind}' is not supported; the run checks rows for "
                 f"{', '.join(sorted(ROW_CHECKED))} and leaves {', '.join(sorted(TABLE_CHECKED))} to Great "
-                "Expectations. Add the type to zorginkoop/suites.py (and rowchecks.value_checks) or remove it.")
+                "Expectations. Add the type to zorginkoop/validation/suites.py (and rowchecks.value_checks) or remove it.")
         _resolve_seed_values(expectation, path, domain)
     return suite
 
@@ -54,7 +54,7 @@ def _resolve_seed_values(expectation: dict, path: Path, domain: str) -> None:
     reference = expectation.get("kwargs", {}).get("value_set")
     if not isinstance(reference, dict):
         return
-    from .domains import seed_rows  # domains import the engine's paths; keep this module light
+    from zorginkoop.domains import seed_rows  # domains import the engine's paths; keep this module light
 
     try:
         values = [row[reference["column"]] for row in seed_rows(domain, reference["seed"])]

@@ -8,7 +8,7 @@ checked for presence and never loaded: a BSN that passes the 11-proef is replace
 by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
 raw.quarantine. The 11-proef and the HMAC run once per distinct BSN, in the build side of
 a hash join within that one query (the only place a BSN is held, in memory); no table
-ever holds a BSN. PM304 files take the same path through zorginkoop.pm304.
+ever holds a BSN. PM304 files take the same path through zorginkoop.ingest.pm304.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from pathlib import Path
 
 import duckdb
 
-from .bundle import InputFile
-from . import progress
-from .errors import BadInputError, BadInputErrors
-from .pm304 import EXTENSIONS as PM304_EXTENSIONS
-from .pm304 import create_tables as create_pm304_tables
-from .pm304 import load_pm304
-from .privacy import register_macros
-from .rowchecks import create_codes_table, record_codes
-from .settings import settings
+from zorginkoop.ingest.bundle import InputFile
+from zorginkoop import progress
+from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.ingest.pm304 import EXTENSIONS as PM304_EXTENSIONS
+from zorginkoop.ingest.pm304 import create_tables as create_pm304_tables
+from zorginkoop.ingest.pm304 import load_pm304
+from zorginkoop.ingest.privacy import register_macros
+from zorginkoop.validation.rowchecks import create_codes_table, record_codes
+from zorginkoop.settings import settings
 
 CSV_OPTIONS = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, encoding='utf-8', strict_mode=true"
 

@@ -1,6 +1,6 @@
 """Great Expectations on every input file's validated rows, with Data Docs.
 
-Row-level checks (zorginkoop.rowchecks) have already kept bad rows out, on every row, in SQL;
+Row-level checks (zorginkoop.validation.rowchecks) have already kept bad rows out, on every row, in SQL;
 the suite then runs on validated.<table>, so what enters selection provably meets every
 expectation. Should an expectation still fail (a check the SQL does not cover), the run stops
 with the file, the column, example values with their line numbers, and what is expected.
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from .bundle import InputFile
-from .errors import BadInputError, BadInputErrors
-from .settings import apply_environment, settings
+from zorginkoop.ingest.bundle import InputFile
+from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.settings import apply_environment, settings
 
 apply_environment(prefect=False)  # GE's analytics off, also when used without the CLI (and after Prefect)
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from .paths import SEEDS_DIR
+from zorginkoop.paths import SEEDS_DIR
 
 RECORD_LENGTH = 310
 RECORD_TYPES = ("01", "02", "04", "98", "99")

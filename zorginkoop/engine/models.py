@@ -19,7 +19,7 @@ more than reading them through.
 `run(con, domain, select=...)` takes dbt's selectors: `+name` (the model and what it needs),
 `name+` (and what needs it), `layer:<layer>`, `source:<schema>[.<table>]`; terms separated by
 spaces are a union, by commas an intersection. Each model's seconds and rows are logged under
-`zorginkoop.models` and returned.
+`zorginkoop.engine.models` and returned.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`zorginkoop claims load`: prior-year claims (PM304 files and normalized extracts) to Parquet.
 
 The same code path as the annual run's ingest: each file is loaded by ingest.load_file,
-checked row by row against every expectation of the claims suite (zorginkoop.rowchecks, the
+checked row by row against every expectation of the claims suite (zorginkoop.validation.rowchecks, the
 suite compiled to SQL), and typed by sql/<domain>/staged/claims.sql. It does not start Great
 Expectations itself: its context costs seconds, it would judge the same rows by the same
 expectations again, and claims load writes no Data Docs (the annual run does).
@@ -16,14 +16,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .bundle import input_files
-from .database import connect, load_seeds
-from .domains import Domain
-from .errors import BadInputError, BadInputErrors
-from .ingest import FileReport, load_files, prepare
-from .models import run_model
-from .outputs import output_writer, write_query
-from .rowchecks import check_rows, refuse_foreign_formats
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import connect, load_seeds
+from zorginkoop.domains import Domain
+from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.ingest.loader import FileReport, load_files, prepare
+from zorginkoop.engine.models import run_model
+from zorginkoop.engine.outputs import output_writer, write_query
+from zorginkoop.validation.rowchecks import check_rows, refuse_foreign_formats
 
 
 def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:

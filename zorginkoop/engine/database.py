@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from .paths import SEEDS_DIR
-from .settings import settings
+from zorginkoop.paths import SEEDS_DIR
+from zorginkoop.settings import settings
 
 
 def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:

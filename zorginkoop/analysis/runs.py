@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from . import pipeline
-from .database import connect, load_seeds
-from .models import run
-from .domains import Domain, domains, get_domain
-from .errors import BadInputError, PolicyError
-from .policy import Policy, load_into_duckdb
+from zorginkoop.engine import pipeline
+from zorginkoop.engine.database import connect, load_seeds
+from zorginkoop.engine.models import run
+from zorginkoop.domains import Domain, domains, get_domain
+from zorginkoop.errors import BadInputError, PolicyError
+from zorginkoop.engine.policy import Policy, load_into_duckdb
 
 
 def _parquet(run_dir: Path, name: str) -> str:

@@ -33,7 +33,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .domains import BESLUITEN, Domain, Sheet
+from zorginkoop.domains import BESLUITEN, Domain, Sheet
 
 FORMULA_START = ("=", "+", "-", "@")
 

@@ -14,15 +14,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .bundle import input_files
-from .database import connect
-from .errors import BadInputError
-from .ingest import create_raw_table, load_file, prepare
-from .models import run
-from .outputs import DATABASE_NAME, output_writer, write_query
-from .policy import Policy
-from .rowchecks import check_rows, refuse_foreign_formats
-from .validate import validate_bundle
+from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import connect
+from zorginkoop.errors import BadInputError
+from zorginkoop.ingest.loader import create_raw_table, load_file, prepare
+from zorginkoop.engine.models import run
+from zorginkoop.engine.outputs import DATABASE_NAME, output_writer, write_query
+from zorginkoop.engine.policy import Policy
+from zorginkoop.validation.rowchecks import check_rows, refuse_foreign_formats
+from zorginkoop.validation.validate import validate_bundle
 
 
 ACCEPTANCES = "acceptances/acceptances.csv"

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .bundle import InputFile
-from .errors import BadInputError
-from .suites import TABLE_CHECKED, SuiteError
+from zorginkoop.ingest.bundle import InputFile
+from zorginkoop.errors import BadInputError
+from zorginkoop.validation.suites import TABLE_CHECKED, SuiteError
 
 # Patterns that mean "the file is written in another convention", not "this row is wrong".
 FILE_FORMATS = {

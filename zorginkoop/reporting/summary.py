@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from .domains import Domain
+from zorginkoop.domains import Domain
 
 
 def outcome_counts(decisions_parquet: Path, domain: Domain) -> list[tuple[str, str, int]]:

@@ -18,9 +18,9 @@ import duckdb
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .domains import Domain
-from .policy import Policy
-from .workbook import sheet_count, sheet_rows
+from zorginkoop.domains import Domain
+from zorginkoop.engine.policy import Policy
+from zorginkoop.reporting.workbook import sheet_count, sheet_rows
 
 TABLE_LIMIT = 200  # rows of a worklist shown in the page; the rest are in the Parquet file and selectie.xlsx
 
@@ -42,7 +42,7 @@ def _cell(value) -> str:
 def _template():
     """templates/report.html.j2, autoescaped: every value from the data is text, the charts' HTML
     (Plotly's own) is the one thing marked safe."""
-    env = Environment(loader=PackageLoader("zorginkoop", "templates"), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("zorginkoop.reporting", "templates"), autoescape=True, undefined=StrictUndefined,
                       keep_trailing_newline=True)
     env.filters["cell"] = _cell
     return env.get_template("report.html.j2")

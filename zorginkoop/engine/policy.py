@@ -16,9 +16,9 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .domains import Domain, get_domain
-from .errors import PolicyError
-from .paths import POLICIES_DIR
+from zorginkoop.domains import Domain, get_domain
+from zorginkoop.errors import PolicyError
+from zorginkoop.paths import POLICIES_DIR
 
 
 @dataclass(frozen=True)

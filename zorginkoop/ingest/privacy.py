@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .settings import settings
+from zorginkoop.settings import settings
 
 
 def key_file() -> Path:

@@ -1,0 +1,1 @@
+"""Ingest: the bundle's files into raw tables, PM304, pseudonyms, `claims load`."""

@@ -1,0 +1,1 @@
+"""Reporting: report.html, selectie.xlsx and the outcome table."""

@@ -1,0 +1,1 @@
+"""Validation: suites loaded, compiled to SQL row checks, and run in Great Expectations."""
