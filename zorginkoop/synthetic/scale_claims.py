@@ -75,7 +75,7 @@ def generate_claims(con: duckdb.DuckDBPyConnection, units: list[tuple], seed: in
     counts: dict[str, int] = {}
     n = con.execute("select count(*) from generated_claims").fetchall()[0][0]
     pm304_lines = int(n * pm304_share)
-    con.execute(f"create or replace temp table numbered as select *, row_number() over (order by unit_id, i) - 1 as k from generated_claims")
+    con.execute("create or replace temp table numbered as select *, row_number() over (order by unit_id, i) - 1 as k from generated_claims")
     con.execute("drop table generated_claims")
     parquet_rows = n - pm304_lines
     files = max(1, -(-parquet_rows // lines_per_file))

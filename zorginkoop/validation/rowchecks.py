@@ -209,12 +209,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
                        {_lit(', '.join(key))}, {key_text}, n, array_to_string(list_sort(lines)[1:5], ', '))
             from conflicts where n > 1
         """)
-    con.execute(f"""
+    con.execute("""
         insert into raw.quarantine
         select _file, _line, col, value, reason from value_problems order by _file, _line, col
     """)
     con.execute("create or replace temp table quarantined_lines as select distinct _file, _line from value_problems")
-    con.execute(f"""
+    con.execute("""
         create or replace temp table quarantined_rows as
         select checking.* from checking semi join quarantined_lines using (_file, _line)
     """)
