@@ -110,7 +110,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
     """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
     if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
         result = load_pm304(con, path, rel)
-        return FileReport(spec.table, rel, sha256_of(path), rows_read=result.lines,
+        return FileReport(spec.table, rel, result.sha256, rows_read=result.lines,
                           rows_loaded=result.lines - result.quarantined, rows_quarantined=result.quarantined,
                           notes=[f"PM304: {result.messages} bericht(en), {result.messages_rejected} niet geladen, "
                                  f"{result.loaded} prestatieregels geladen"])

@@ -23,12 +23,18 @@ Speed without giving up privacy or line numbers (one statement per file, see loa
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
+import mmap
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from zorginkoop.paths import SEEDS_DIR
 
@@ -55,6 +61,7 @@ class Pm304Result:
     quarantined: int
     messages: int
     messages_rejected: int
+    sha256: str
 
 
 def _lines_sql(path: Path, encoding: str = "utf-8") -> str:
@@ -73,223 +80,360 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         totaal_read decimal(18, 2), totaal_declared decimal(18, 2), ok boolean, reason varchar)""")
 
 
-# Fields of a 04 line read from a few segments: substr counts characters, so each call walks the
-# line from its start; a field cut from its segment's short copy walks only that segment. Same values:
-# substr(substr(s, a, n), b, w) = substr(s, a + b - 1, w) when b + w - 1 <= n.
-SEGMENTS_04 = {
-    "_s04_date": ("Datum prestatie", "Aanduiding prestatiecodelijst", "Prestatiecode", "Aantal uitgevoerde prestaties"),
-    "_s04_amount": ("Declaratiebedrag (incl. btw)", "Indicatie debet/credit (02)", "Referentienummer dit prestatierecord"),
+# The only fields ever read from a PM304 line, by the name the loading query gives them. No field of
+# a 02 record (name, address, birth date) is among them; the BSN is read from the 04 record only to
+# be replaced by its pseudonym in the loading query.
+FIELDS = {
+    "praktijkcode": ("01", "Praktijkcode"),
+    "verzekerdenrecords": ("99", "Aantal verzekerdenrecords"),
+    "prestatierecords": ("99", "Aantal prestatierecords"),
+    "commentaarrecords": ("99", "Aantal commentaarrecords"),
+    "detailrecords": ("99", "Totaal aantal detailrecords"),
+    "totaal": ("99", "Totaal declaratiebedrag"),
+    "totaal_debet_credit": ("99", "Indicatie debet/credit"),
+    "bsn": ("04", "Burgerservicenummer (bsn) verzekerde"),
+    "uzovi": ("04", "Uzovi-nummer"),
+    "datum": ("04", "Datum prestatie"),
+    "prestatiecodelijst": ("04", "Aanduiding prestatiecodelijst"),
+    "prestatiecode": ("04", "Prestatiecode"),
+    "aantal": ("04", "Aantal uitgevoerde prestaties"),
+    "zorgverlener": ("04", "Zorgverlenerscode behandelaar/uitvoerder"),
+    "bedrag": ("04", "Declaratiebedrag (incl. btw)"),
+    "debet_credit": ("04", "Indicatie debet/credit (02)"),
+    "referentie": ("04", "Referentienummer dit prestatierecord"),
 }
 
 
-def _segment(names: tuple[str, ...]) -> tuple[int, int]:
-    spans = [layout()[("04", name)] for name in names]
-    start = min(s for s, _ in spans)
-    return start, max(s + w for s, w in spans) - start
-
-
-def _field04(name: str) -> str:
-    for alias, names in SEGMENTS_04.items():
-        if name in names:
-            start, width = layout()[("04", name)]
-            return f"substr({alias}, {start - _segment(names)[0] + 1}, {width})"
-    return field("04", name)
-
-
-def _lines_statement(source: str) -> str:
-    """The numbered, sliced and pseudonymized lines of one file, as one statement (see load_pm304)."""
-    f04 = _field04
-    amount, sign = f04("Declaratiebedrag (incl. btw)"), f04("Indicatie debet/credit (02)")
-    bsn, datum = field("04", "Burgerservicenummer (bsn) verzekerde"), f04("Datum prestatie")
-    segments = ",\n".join(f"                case when record = '04' then substr(line, {start}, {width}) end as {alias}"
-                          for alias, (start, width) in ((a, _segment(n)) for a, n in SEGMENTS_04.items()))
-    s99 = lambda name: f"case when record = '99' then try_cast({field('99', name)} as bigint) end"  # noqa: E731
+def _fields_by_sql(source: str) -> str:
+    """Any file (the general path): DuckDB numbers the lines in one streaming window, in file order
+    (row_number, and the running count of 01 lines), and slices each field by substr."""
+    slices = ",\n                ".join(f"{field(record, name)} as {column}" for column, (record, name) in FIELDS.items())
     return f"""
-        create or replace temp table pm304_lines as
-        with numbered as (
-            -- Streaming window, in file order: the line number and the message number (the number of
-            -- 01 lines up to and including this one; 0 before the first 01).
             select row_number() over () as line_no,
                 count(*) filter (where substr(line, 1, 2) = '01')
                     over (rows between unbounded preceding and current row) as message,
-                coalesce(line, '') as line, substr(line, 1, 2) as record
-            from {source}
-        ),
-
-        pseudonyms as (
-            -- One row per distinct BSN of the file's 04 lines: the 11-proef and the HMAC once per
-            -- patient. Only this join's build side ever holds a BSN; it is never stored.
-            select bsn, elfproef(bsn) as bsn_ok, case when elfproef(bsn) then pseudonym(bsn) end as patient_pseudonym
-            from (select distinct {field('04', 'Burgerservicenummer (bsn) verzekerde', "coalesce(line, '')")} as bsn
-                  from {source} where substr(line, 1, 2) = '04')
-        ),
-
-        typed as (
-            -- The numbered stream, still with its line (which no table receives), gets its pseudonym.
-            select numbered.*,
                 length(line) as line_length,
-                case when record = '01' then {field('01', 'Praktijkcode')} end as praktijk_agb,
-                {s99('Aantal verzekerdenrecords')} as verzekerdenrecords_declared,
-                {s99('Aantal prestatierecords')} as prestatierecords_declared,
-                {s99('Aantal commentaarrecords')} as commentaarrecords_declared,
-                {s99('Totaal aantal detailrecords')} as detailrecords_declared,
-                case when record = '99' then try_cast({field('99', 'Totaal declaratiebedrag')} as bigint)
-                    * case {field('99', 'Indicatie debet/credit')} when 'C' then -1 else 1 end end as totaal_cents_declared,
-                case when record = '04' then coalesce(pseudonyms.bsn_ok, false) end as bsn_ok,
-                pseudonyms.patient_pseudonym,
-{segments}
-            from numbered left join pseudonyms on record = '04' and {bsn} = pseudonyms.bsn
-        )
+                substr(line, 1, 2) as record,
+                {slices}
+            from (select coalesce(line, '') as line from {source})"""
 
+
+def _unusual_bytes(data: np.ndarray, chunk: int = 1 << 22) -> tuple[int, int]:
+    """How many bytes are control characters (below 32) and how many are above ASCII; in chunks,
+    so that the comparisons reuse a small buffer instead of allocating one as large as the file."""
+    controls = high = 0
+    shifted, flags = np.empty(chunk, dtype=np.uint8), np.empty(chunk, dtype=bool)
+    for start in range(0, len(data), chunk):
+        part = data[start:start + chunk]
+        size = len(part)
+        np.subtract(part, 32, out=shifted[:size])  # wraps: controls become 224..255, high bytes 96..223
+        np.greater_equal(shifted[:size], 96, out=flags[:size])
+        unusual = np.count_nonzero(flags[:size])
+        if unusual:
+            np.greater_equal(shifted[:size], 224, out=flags[:size])
+            below = np.count_nonzero(flags[:size])
+            controls, high = controls + below, high + unusual - below
+    return controls, high
+
+
+def _is_utf8(raw) -> bool:
+    try:
+        codecs.utf_8_decode(raw, "strict", True)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _record_rows(compact: np.ndarray, index: dict[int, int], record: str) -> np.ndarray:
+    return (compact[:, index[0]] == ord(record[0])) & (compact[:, index[1]] == ord(record[1]))
+
+
+def _latin1_outside_fields(compacts: list[np.ndarray], index: dict[int, int], spans: dict[str, tuple[int, int]]) -> bool:
+    """For a regular ISO-8859-1 file with bytes above ASCII: true when they are only in bytes that
+    no field of the line's own record type reads (names in 02 records, say); they are then blanked
+    in compact, where fields of other record types pick them up, unused. False sends the file to
+    the general path."""
+    for compact in compacts:
+        if np.count_nonzero(compact[:, [index[0], index[1]]] >= 128):
+            return False
+        for column, (record, _) in FIELDS.items():
+            start, size = spans[column]
+            rows = _record_rows(compact, index, record)
+            if np.count_nonzero(compact[rows, index[start - 1]:index[start - 1] + size] >= 128):
+                return False
+    for compact in compacts:
+        compact[compact >= 128] = ord(" ")
+    return True
+
+
+def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
+    """The FIELDS of every line, sliced by numpy from the bytes (raw: any buffer), when the file is
+    regular: every line exactly 310 bytes and one kind of line end (CRLF or LF, also after the last
+    line), no other control byte, and no byte above ASCII in a field read, unless the file is
+    ISO-8859-1 (not valid UTF-8: a byte is a position, as the general path reads it) and those bytes
+    are in fields that are not read. Otherwise None: the general path reads the file. Both give the
+    same rows (tests/test_pm304_paths.py). The lines are cut in `parts` ranges, sliced side by side
+    (numpy releases the GIL); the table has one chunk per range."""
+    ending = bytes(raw[RECORD_LENGTH:RECORD_LENGTH + 2])
+    width = RECORD_LENGTH + (2 if ending == b"\r\n" else 1 if ending[:1] == b"\n" else 0)
+    if width == RECORD_LENGTH or len(raw) % width:
+        return None
+    lines = np.frombuffer(raw, dtype=np.uint8).reshape(-1, width)
+    spans = {column: layout()[key] for column, key in FIELDS.items()}
+    positions = np.array(sorted({start - 1 + k for start, size in spans.values() for k in range(size)} | {0, 1}))
+    index = {int(p): i for i, p in enumerate(positions)}
+    bounds = np.linspace(0, len(lines), parts + 1).astype(int)
+    ranges = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    def scan(part: np.ndarray) -> tuple[bool, int, int, np.ndarray]:
+        ends = part[:, RECORD_LENGTH:]
+        ended = bool((ends[:, -1] == 10).all() and (width == RECORD_LENGTH + 1 or (ends[:, 0] == 13).all()))
+        controls, high = _unusual_bytes(part.reshape(-1))
+        return ended and controls == len(part) * (width - RECORD_LENGTH), high, np.take(part, positions, axis=1)
+
+    with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+        scanned = list(pool.map(scan, ranges))
+        if not all(clean for clean, _, _ in scanned):
+            return None  # a line end or a control byte inside a line
+        compacts = [compact for _, _, compact in scanned]
+        if any(high for _, high, _ in scanned) and (_is_utf8(raw) or not _latin1_outside_fields(compacts, index, spans)):
+            return None  # UTF-8 with multi-byte characters (a position is not a byte), or such a byte in a field
+        firsts = [0, *np.cumsum([np.count_nonzero(_record_rows(c, index, "01")) for c in compacts])[:-1]]
+        starts = [int(b) for b in bounds[:-1]]
+        batches = list(pool.map(lambda job: _columns(*job, index, spans), zip(compacts, starts, firsts)))
+    return pa.Table.from_batches(batches)
+
+
+def _columns(compact: np.ndarray, first_line: int, messages_before: int, index: dict[int, int],
+             spans: dict[str, tuple[int, int]]) -> pa.RecordBatch:
+    """One range of lines as Arrow columns: each field's bytes copied together, no per-value work."""
+    count = len(compact)
+    offsets: dict[int, pa.Buffer] = {}  # per width: every value of a column has the same size
+
+    def column(start: int, size: int) -> pa.Array:
+        values = np.ascontiguousarray(compact[:, index[start - 1]:index[start - 1] + size])
+        if size not in offsets:
+            offsets[size] = pa.py_buffer(np.arange(0, (count + 1) * size, size, dtype=np.int64))
+        return pa.LargeStringArray.from_buffers(count, offsets[size], pa.py_buffer(values))
+
+    return pa.record_batch({
+        "line_no": np.arange(first_line + 1, first_line + count + 1, dtype=np.int64),
+        "message": messages_before + np.cumsum(_record_rows(compact, index, "01"), dtype=np.int64),
+        "line_length": np.full(count, RECORD_LENGTH, dtype=np.int64),
+        "record": column(1, 2),
+        **{name: column(*spans[name]) for name in FIELDS},
+    })
+
+
+# The signed amount of a 04 line in cents, as read (its sluitrecord check and its claim line).
+CENTS = "try_cast(lines.bedrag as bigint) * case lines.debet_credit when 'C' then -1 else 1 end"
+
+# Per message of the file (the lines from one 01 up to the next): what was read against what its
+# sluitrecord declares, and why it is not loaded (the first problem line, else the first mismatch).
+MESSAGES = f"""
+    create or replace temp table pm304_messages as
+    with lines as (
         select
             line_no,
+            message,
             record,
             case
                 when line_length <> {RECORD_LENGTH} then format('regel heeft {{}} posities; PM304 v3.2 vraagt er {RECORD_LENGTH}', line_length)
                 when record not in {RECORD_TYPES} then format('onbekend recordtype {{}}', record)
-                when record = '04' and not regexp_full_match({amount}, '[0-9]{{8}}')
-                    then format('declaratiebedrag {{}} is niet numeriek', {amount})
-                when record = '04' and {sign} not in ('D', 'C')
-                    then format('indicatie debet/credit {{}} is geen D of C', {sign})
+                when record = '04' and not regexp_full_match(bedrag, '[0-9]{{8}}')
+                    then format('declaratiebedrag {{}} is niet numeriek', bedrag)
+                when record = '04' and debet_credit not in ('D', 'C')
+                    then format('indicatie debet/credit {{}} is geen D of C', debet_credit)
             end as problem,
-            praktijk_agb,
-            bsn_ok,
-            patient_pseudonym,
-            case when record = '04' then trim({f04('Referentienummer dit prestatierecord')}) end as declaratie_id,
-            case when record = '04' then {f04('Zorgverlenerscode behandelaar/uitvoerder')} end as zorgverlener_agb,
-            case when record = '04' then substr({datum}, 1, 4) || '-' || substr({datum}, 5, 2) || '-' || substr({datum}, 7, 2) end as datum_prestatie,
-            case when record = '04' then {f04('Aanduiding prestatiecodelijst')} end as prestatiecodelijst,
-            case when record = '04' then trim({f04('Prestatiecode')}) end as prestatiecode,
-            case when record = '04' then cast(try_cast({f04('Aantal uitgevoerde prestaties')} as integer) as varchar) end as aantal,
-            case when record = '04' then try_cast({amount} as bigint) * case {sign} when 'C' then -1 else 1 end end as cents,
-            case when record = '04' then {f04('Uzovi-nummer')} end as uzovi,
-            verzekerdenrecords_declared,
-            prestatierecords_declared,
-            commentaarrecords_declared,
-            detailrecords_declared,
-            totaal_cents_declared,
-            message
-        from typed
-    """
+            case when record = '01' then praktijkcode end as praktijk_agb,
+            case when record = '04' then {CENTS} end as cents,
+            case when record = '99' then try_cast(verzekerdenrecords as bigint) end as verzekerdenrecords_declared,
+            case when record = '99' then try_cast(prestatierecords as bigint) end as prestatierecords_declared,
+            case when record = '99' then try_cast(commentaarrecords as bigint) end as commentaarrecords_declared,
+            case when record = '99' then try_cast(detailrecords as bigint) end as detailrecords_declared,
+            case when record = '99' then try_cast(totaal as bigint)
+                * case totaal_debet_credit when 'C' then -1 else 1 end end as totaal_cents_declared
+        from pm304_fields as lines
+    ),
+
+    per_message as (
+        select
+            message,
+            min(line_no) as first_line,
+            max(line_no) as last_line,
+            count(*) filter (where record = '01') as voorlooprecords,
+            count(*) filter (where record = '99') as sluitrecords,
+            max(line_no) filter (where record = '99') as sluitrecord_line,
+            arg_min(praktijk_agb, line_no) filter (where record = '01' and praktijk_agb is not null) as praktijk_agb,
+            count(*) filter (where record = '02') as verzekerdenrecords_read,
+            count(*) filter (where record = '04') as prestatierecords_read,
+            count(*) filter (where record = '98') as commentaarrecords_read,
+            count(*) filter (where record not in ('01', '99')) as detailrecords_read,
+            coalesce(sum(cents) filter (where record = '04' and problem is null), 0) as totaal_cents_read,
+            arg_min(verzekerdenrecords_declared, line_no) filter (where record = '99' and verzekerdenrecords_declared is not null) as verzekerdenrecords_declared,
+            arg_min(prestatierecords_declared, line_no) filter (where record = '99' and prestatierecords_declared is not null) as prestatierecords_declared,
+            arg_min(commentaarrecords_declared, line_no) filter (where record = '99' and commentaarrecords_declared is not null) as commentaarrecords_declared,
+            arg_min(detailrecords_declared, line_no) filter (where record = '99' and detailrecords_declared is not null) as detailrecords_declared,
+            arg_min(totaal_cents_declared, line_no) filter (where record = '99' and totaal_cents_declared is not null) as totaal_cents_declared,
+            min(line_no) filter (where problem is not null) as problem_line,
+            arg_min(problem, line_no) filter (where problem is not null) as problem
+        from lines
+        group by message
+    )
+
+    select
+        *,
+        case
+            when problem is not null then format('regel {{}}: {{}}', problem_line, problem)
+            when voorlooprecords = 0 then 'regels zonder voorlooprecord (01)'
+            when sluitrecords = 0 then 'bericht zonder sluitrecord (99)'
+            when sluitrecords > 1 or sluitrecord_line <> last_line then 'sluitrecord (99) is niet de laatste regel van het bericht'
+            when verzekerdenrecords_declared is distinct from verzekerdenrecords_read then
+                format('sluitrecord: {{}} verzekerdenrecords, gelezen {{}}', verzekerdenrecords_declared, verzekerdenrecords_read)
+            when prestatierecords_declared is distinct from prestatierecords_read then
+                format('sluitrecord: {{}} prestatierecords, gelezen {{}}', prestatierecords_declared, prestatierecords_read)
+            when commentaarrecords_declared is distinct from commentaarrecords_read then
+                format('sluitrecord: {{}} commentaarrecords, gelezen {{}}', commentaarrecords_declared, commentaarrecords_read)
+            when detailrecords_declared is distinct from detailrecords_read then
+                format('sluitrecord: {{}} detailrecords, gelezen {{}}', detailrecords_declared, detailrecords_read)
+            when totaal_cents_declared is distinct from totaal_cents_read then
+                format('sluitrecord: totaal declaratiebedrag {{}} cent, gelezen {{}} cent', totaal_cents_declared, totaal_cents_read)
+        end as reason
+    from per_message
+"""
+
+def accepted_04(joins: str = "") -> str:
+    """From the 04 lines of the messages that are loaded (with their praktijk from the 01 record),
+    with further joins."""
+    return f"""
+        from pm304_fields as lines
+        join pm304_messages as messages using (message)
+        {joins}
+        where messages.reason is null and lines.record = '04'"""
+
+
+# The 11-proef and the HMAC once per distinct BSN of the 04 lines (patients recur, ~8.5 lines each).
+# Fetched into memory beside the fields (it holds the BSN, so it never becomes a DuckDB table); each
+# line gets its pseudonym or its 11-proef failure by a join.
+PSEUDONYMS = """
+    select bsn, elfproef(bsn) as bsn_ok, case when elfproef(bsn) then pseudonym(bsn) end as patient_pseudonym
+    from (select distinct bsn from pm304_fields where record = '04')
+"""
+WITH_PSEUDONYM = accepted_04("join pm304_pseudonyms as pseudonyms on lines.bsn = pseudonyms.bsn")
+
+# Claim lines of the loaded messages whose BSN passes the 11-proef; the BSN goes no further.
+CLAIMS = f"""
+    insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
+        prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
+    select
+        trim(lines.referentie),
+        messages.praktijk_agb,
+        lines.zorgverlener,
+        pseudonyms.patient_pseudonym,
+        substr(lines.datum, 1, 4) || '-' || substr(lines.datum, 5, 2) || '-' || substr(lines.datum, 7, 2),
+        lines.prestatiecodelijst,
+        trim(lines.prestatiecode),
+        cast(try_cast(lines.aantal as integer) as varchar),
+        cast(cast({CENTS} as decimal(18, 2)) / 100 as varchar),
+        lines.uzovi,
+        ?,
+        lines.line_no
+    {WITH_PSEUDONYM} and pseudonyms.bsn_ok
+"""
+
+
+def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> pa.Table:
+    """The FIELDS of every line of the file, numbered: sliced from the bytes when the file is
+    regular (_fixed_width_fields), else read by DuckDB (_fields_by_sql). Vektis files are ASCII or
+    ISO-8859-1: the general path reads them as UTF-8 (ASCII is valid UTF-8) and only when that fails
+    as ISO-8859-1. The table is only ever in memory: it holds the BSNs until the load replaces them."""
+    fixed = _fixed_width_fields(raw)
+    if fixed is not None:
+        return fixed
+    for encoding in ("utf-8", "latin-1"):
+        try:
+            return con.sql(_fields_by_sql(_lines_sql(path, encoding))).to_arrow_table()
+        except duckdb.Error:
+            if encoding == "latin-1":
+                raise
+    raise AssertionError("unreachable")
+
+
+def _mapped(path: Path) -> mmap.mmap | bytes:
+    """The file's bytes, mapped (read ahead by the kernel, no copy); unmapped when the last reference goes."""
+    with path.open("rb") as fh:
+        if path.stat().st_size == 0:
+            return b""
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    for advice in ("MADV_SEQUENTIAL", "MADV_WILLNEED"):
+        if hasattr(mmap, advice):
+            mapped.madvise(getattr(mmap, advice))
+    return mapped
 
 
 def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Result:
     """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation.
 
-    One statement numbers and slices every line into the fields the run needs and replaces the
-    BSN by its pseudonym (computed once per distinct BSN); the line itself, and with it every
-    name, address and birth date of the insured, is never stored (not even in DuckDB's spill
-    files). pm304_lines is not kept in line order: every use orders by line_no or aggregates
-    order-independently (the first value in line order, as arg_min over line_no).
+    The numbered FIELDS of every line are held in memory as an Arrow table (never in a DuckDB
+    table: they include the BSN), read by the few statements below; the line itself, and with it
+    every name, address and birth date of the insured, is never kept. Nothing here depends on the
+    order rows are stored in: every use orders by line_no or takes the first value in line order
+    (arg_min over line_no).
     """
     create_tables(con)
-    # Vektis files are ASCII or ISO-8859-1: read as UTF-8 (fast; ASCII is valid UTF-8) and only when
-    # that fails as ISO-8859-1, which DuckDB decodes several times slower.
+    raw = _mapped(path)
+    with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: hashed while sliced
+        digest = hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
+        fields = _fields(con, path, raw)
+        sha256 = digest.result()
+    del raw
+    con.register("pm304_fields", fields)
     try:
-        con.execute(_lines_statement(_lines_sql(path, "utf-8")))
-    except duckdb.Error:
-        con.execute(_lines_statement(_lines_sql(path, "latin-1")))
-    con.execute("""
-        create or replace temp table pm304_messages as
-        with per_message as (
-            select
-                message,
-                min(line_no) as first_line,
-                max(line_no) as last_line,
-                count(*) filter (where record = '01') as voorlooprecords,
-                count(*) filter (where record = '99') as sluitrecords,
-                max(line_no) filter (where record = '99') as sluitrecord_line,
-                arg_min(praktijk_agb, line_no) filter (where record = '01' and praktijk_agb is not null) as praktijk_agb,
-                count(*) filter (where record = '02') as verzekerdenrecords_read,
-                count(*) filter (where record = '04') as prestatierecords_read,
-                count(*) filter (where record = '98') as commentaarrecords_read,
-                count(*) filter (where record not in ('01', '99')) as detailrecords_read,
-                coalesce(sum(cents) filter (where record = '04' and problem is null), 0) as totaal_cents_read,
-                arg_min(verzekerdenrecords_declared, line_no) filter (where record = '99' and verzekerdenrecords_declared is not null) as verzekerdenrecords_declared,
-                arg_min(prestatierecords_declared, line_no) filter (where record = '99' and prestatierecords_declared is not null) as prestatierecords_declared,
-                arg_min(commentaarrecords_declared, line_no) filter (where record = '99' and commentaarrecords_declared is not null) as commentaarrecords_declared,
-                arg_min(detailrecords_declared, line_no) filter (where record = '99' and detailrecords_declared is not null) as detailrecords_declared,
-                arg_min(totaal_cents_declared, line_no) filter (where record = '99' and totaal_cents_declared is not null) as totaal_cents_declared,
-                min(line_no) filter (where problem is not null) as problem_line,
-                arg_min(problem, line_no) filter (where problem is not null) as problem
-            from pm304_lines
-            group by message
-        )
-        select
-            *,
-            case
-                when problem is not null then format('regel {}: {}', problem_line, problem)
-                when voorlooprecords = 0 then 'regels zonder voorlooprecord (01)'
-                when sluitrecords = 0 then 'bericht zonder sluitrecord (99)'
-                when sluitrecords > 1 or sluitrecord_line <> last_line then 'sluitrecord (99) is niet de laatste regel van het bericht'
-                when verzekerdenrecords_declared is distinct from verzekerdenrecords_read then
-                    format('sluitrecord: {} verzekerdenrecords, gelezen {}', verzekerdenrecords_declared, verzekerdenrecords_read)
-                when prestatierecords_declared is distinct from prestatierecords_read then
-                    format('sluitrecord: {} prestatierecords, gelezen {}', prestatierecords_declared, prestatierecords_read)
-                when commentaarrecords_declared is distinct from commentaarrecords_read then
-                    format('sluitrecord: {} commentaarrecords, gelezen {}', commentaarrecords_declared, commentaarrecords_read)
-                when detailrecords_declared is distinct from detailrecords_read then
-                    format('sluitrecord: {} detailrecords, gelezen {}', detailrecords_declared, detailrecords_read)
-                when totaal_cents_declared is distinct from totaal_cents_read then
-                    format('sluitrecord: totaal declaratiebedrag {} cent, gelezen {} cent', totaal_cents_declared, totaal_cents_read)
-            end as reason
-        from per_message
-    """)
-    con.execute("""
-        insert into raw.pm304_reconciliation
-        select ?, message, first_line, last_line, praktijk_agb,
-            verzekerdenrecords_read, verzekerdenrecords_declared, prestatierecords_read, prestatierecords_declared,
-            commentaarrecords_read, commentaarrecords_declared, detailrecords_read, detailrecords_declared,
-            totaal_cents_read / 100, totaal_cents_declared / 100, reason is null, reason
-        from pm304_messages order by message
-    """, [rel])
-    # Rejected messages: every line to quarantine, with the message's reason. No line content is copied.
-    con.execute("""
-        insert into raw.quarantine
-        select ?, lines.line_no, null, null,
-            format('PM304-bericht {} (regels {}-{}) niet geladen: {}', messages.message, messages.first_line,
-                   messages.last_line, messages.reason)
-        from pm304_lines as lines join pm304_messages as messages using (message)
-        where messages.reason is not null
-        order by lines.line_no
-    """, [rel])
-    con.execute("""
-        insert into raw.quarantine_codes
-        select distinct ?, messages.first_line, 'praktijk_agb', messages.praktijk_agb
-        from pm304_messages as messages
-        where messages.reason is not null and regexp_full_match(messages.praktijk_agb, '[0-9]{8}')
-    """, [rel])
-    accepted = """
-        from pm304_lines as lines
-        join pm304_messages as messages using (message)
-        where messages.reason is null and lines.record = '04'
-    """
-    con.execute(f"""
-        insert into raw.quarantine
-        select ?, lines.line_no, 'bsn', null, 'BSN voldoet niet aan de 11-proef; prestatieregel niet geladen'
-        {accepted} and not lines.bsn_ok
-        order by lines.line_no
-    """, [rel])
-    con.execute(f"""
-        insert into raw.quarantine_codes
-        select ?, lines.line_no, 'praktijk_agb', messages.praktijk_agb
-        {accepted} and not lines.bsn_ok
-        order by lines.line_no
-    """, [rel])
-    con.execute(f"""
-        insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
-            prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
-        select
-            lines.declaratie_id, messages.praktijk_agb, lines.zorgverlener_agb, lines.patient_pseudonym,
-            lines.datum_prestatie, lines.prestatiecodelijst, lines.prestatiecode, lines.aantal,
-            cast(cast(lines.cents as decimal(18, 2)) / 100 as varchar), lines.uzovi, ?, lines.line_no
-        {accepted} and lines.bsn_ok
-    """, [rel])
-    stats = con.execute("""
-        select (select count(*) from pm304_lines), count(*), count(*) filter (where reason is not null)
-        from pm304_messages
-    """).fetchall()[0]
-    loaded = con.execute("select count(*) from raw.claims where _file = ?", [rel]).fetchall()[0][0]
+        con.register("pm304_pseudonyms", con.sql(PSEUDONYMS).to_arrow_table())
+        con.execute(MESSAGES)
+        con.execute("""
+            insert into raw.pm304_reconciliation
+            select ?, message, first_line, last_line, praktijk_agb,
+                verzekerdenrecords_read, verzekerdenrecords_declared, prestatierecords_read, prestatierecords_declared,
+                commentaarrecords_read, commentaarrecords_declared, detailrecords_read, detailrecords_declared,
+                totaal_cents_read / 100, totaal_cents_declared / 100, reason is null, reason
+            from pm304_messages order by message
+        """, [rel])
+        messages, rejected = con.execute(
+            "select count(*), count(*) filter (where reason is not null) from pm304_messages").fetchall()[0]
+        if rejected:  # every line of a rejected message, with the message's reason; no line content is copied
+            con.execute("""
+                insert into raw.quarantine
+                select ?, lines.line_no, null, null,
+                    format('PM304-bericht {} (regels {}-{}) niet geladen: {}', messages.message, messages.first_line,
+                           messages.last_line, messages.reason)
+                from pm304_fields as lines join pm304_messages as messages using (message)
+                where messages.reason is not null
+                order by lines.line_no
+            """, [rel])
+            con.execute("""
+                insert into raw.quarantine_codes
+                select distinct ?, messages.first_line, 'praktijk_agb', messages.praktijk_agb
+                from pm304_messages as messages
+                where messages.reason is not null and regexp_full_match(messages.praktijk_agb, '[0-9]{8}')
+            """, [rel])
+        con.execute(f"""
+            insert into raw.quarantine
+            select ?, lines.line_no, 'bsn', null, 'BSN voldoet niet aan de 11-proef; prestatieregel niet geladen'
+            {WITH_PSEUDONYM} and not pseudonyms.bsn_ok
+            order by lines.line_no
+        """, [rel])
+        con.execute(f"""
+            insert into raw.quarantine_codes
+            select ?, lines.line_no, 'praktijk_agb', messages.praktijk_agb
+            {WITH_PSEUDONYM} and not pseudonyms.bsn_ok
+            order by lines.line_no
+        """, [rel])
+        loaded = con.execute(CLAIMS, [rel]).fetchall()[0][0]
+    finally:
+        con.unregister("pm304_fields")
+        con.unregister("pm304_pseudonyms")
     quarantined = con.execute("select count(*) from raw.quarantine where file = ?", [rel]).fetchall()[0][0]
-    con.execute("drop table pm304_lines; drop table pm304_messages")
-    return Pm304Result(lines=stats[0], loaded=loaded, quarantined=quarantined, messages=stats[1], messages_rejected=stats[2])
+    con.execute("drop table pm304_messages")
+    return Pm304Result(lines=fields.num_rows, loaded=loaded, quarantined=quarantined, messages=messages,
+                       messages_rejected=rejected, sha256=sha256)
