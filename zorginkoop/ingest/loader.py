@@ -6,8 +6,8 @@ Raw tables keep each value exactly as written (VARCHAR), plus `_file` and
 the staged SQL layer, after validation. Private columns (the insured's BSN) are
 checked for presence and never loaded: a BSN that passes the 11-proef is replaced
 by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
-raw.quarantine. The 11-proef and the HMAC run once per distinct BSN, in the build side of
-a hash join within that one query (the only place a BSN is held, in memory); no table
+raw.quarantine. The 11-proef and the HMAC run once per distinct BSN, into an in-memory
+Arrow table (the only place a BSN is held) that the loading queries join; no DuckDB table
 ever holds a BSN. PM304 files take the same path through zorginkoop.ingest.pm304.
 """
 
@@ -56,6 +56,10 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
 def _source(path: Path) -> str:
     quoted = str(path).replace("'", "''")
     if path.suffix.lower() == ".parquet":
@@ -80,20 +84,6 @@ def create_quarantine_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""create table if not exists raw.quarantine
                    (file varchar, line bigint, "column" varchar, value varchar, reason varchar)""")
     create_codes_table(con)
-
-
-def _pseudonymized(spec: InputFile, source: str) -> tuple[str, str, str, str]:
-    """A CTE with the pseudonym of each distinct private value, and the select items, filter and
-    join that use it: the 11-proef and the HMAC run once per patient, not once per row. The BSN
-    lives only in that join's build side (one query); the loading query's table never holds it."""
-    if not spec.pseudonymize:
-        return "", "", "true", ""
-    (private, pseudo), = spec.pseudonymize.items()
-    value = f'cast("{private}" as varchar)'
-    cte = (f"_pseudonyms as (select _value, elfproef(_value) as _value_valid, pseudonym(_value) as _value_pseudonym "
-           f"from (select distinct {value} as _value from {source})), ")
-    return (cte, f', _pseudonyms._value_pseudonym as "{pseudo}"', "coalesce(_pseudonyms._value_valid, false)",
-            f"left join _pseudonyms on {value} = _pseudonyms._value")
 
 
 def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
@@ -129,27 +119,40 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
         source, line = f"read_parquet('{quoted}', file_row_number=true)", "file_row_number + 1"
     else:
         source, line = _source(path), "row_number() over () + 1"
-    cte, pseudonyms, valid, join = _pseudonymized(spec, source)
+    rows = f"(select *, {line} as _source_line from {source}) as _rows"
     try:
-        con.execute(f"""
-            create or replace temp table incoming as
-            with {cte}_rows as (select *, {line} as _source_line from {source})
-            select {select}{pseudonyms}, {valid} as _valid, '{rel_sql}' as _file, _source_line as _line
-            from _rows {join}
-        """)
+        if not spec.pseudonymize:
+            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(_q, plain))}, _file, _line) "
+                                 f"select {select}, '{rel_sql}', _source_line from {rows}").fetchall()[0][0]
+            return FileReport(spec.table, rel, sha256_of(path), rows_read=loaded, rows_loaded=loaded)
+        (private, pseudo), = spec.pseudonymize.items()
+        # The 11-proef and the HMAC once per distinct BSN, fetched into memory (it holds the BSN, so it
+        # never becomes a DuckDB table); each row gets its pseudonym, or its place in quarantine, by a join.
+        value = f"cast({_q(private)} as varchar)"
+        pseudonyms = con.sql(f"""
+            select _value, elfproef(_value) as _valid, case when elfproef(_value) then pseudonym(_value) end as _pseudonym
+            from (select distinct {value} as _value from {source})
+        """).to_arrow_table()
+        con.register("bsn_pseudonyms", pseudonyms)
+        try:
+            rows += f" left join bsn_pseudonyms on {value} = bsn_pseudonyms._value"
+            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(_q, plain))}, {_q(pseudo)}, _file, _line) "
+                                 f"select {select}, _pseudonym, '{rel_sql}', _source_line from {rows} "
+                                 f"where coalesce(_valid, false)").fetchall()[0][0]
+            con.execute(f"create or replace temp table rejected as select {select}, '{rel_sql}' as _file, "
+                        f"_source_line as _line from {rows} where not coalesce(_valid, false)")
+        finally:
+            con.unregister("bsn_pseudonyms")
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc
-    columns = ", ".join(f'"{c}"' for c in (*plain, *spec.pseudonymize.values()))
-    con.execute(f"insert into raw.{spec.table} ({columns}, _file, _line) "
-                f"select {columns}, _file, _line from incoming where _valid")
-    private = next(iter(spec.pseudonymize), None)
-    con.execute("""insert into raw.quarantine select _file, _line, ?, null, ? from incoming where not _valid""",
+    con.execute("insert into raw.quarantine select _file, _line, ?, null, ? from rejected order by _line",
                 [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
-    record_codes(con, spec, "incoming", "not _valid")
-    read, loaded = con.execute("select count(*), count(*) filter (where _valid) from incoming").fetchall()[0]
-    con.execute("drop table incoming")
-    return FileReport(spec.table, rel, sha256_of(path), rows_read=read, rows_loaded=loaded, rows_quarantined=read - loaded)
+    record_codes(con, spec, "rejected", "true")
+    rejected = con.execute("select count(*) from rejected").fetchall()[0][0]
+    con.execute("drop table rejected")
+    return FileReport(spec.table, rel, sha256_of(path), rows_read=loaded + rejected, rows_loaded=loaded,
+                      rows_quarantined=rejected)
 
 
 def ingest_workers() -> int:

@@ -1,24 +1,25 @@
-"""Vektis EI PM304 v3.2 (paramedical declarations), parsed inside DuckDB.
+"""Vektis EI PM304 v3.2 (paramedical declarations): sliced by the positions of the published
+record layout (seeds/paramedie/pm304_layout.csv), never in a Python loop over lines.
 
-Each line is read as one column and sliced by the positions of the published record
-layout (seeds/paramedie/pm304_layout.csv), never in a Python loop over lines. A file
-holds one or more messages (01 voorlooprecord ... 99 sluitrecord). A message is loaded
-only when every line is 310 positions of a known record type and its sluitrecord's
-counts and signed total match what was read; otherwise all its lines go to quarantine.
-Prestatierecords (04) of an accepted message with a BSN that fails the 11-proef are
-quarantined one by one. BSN, names, addresses and birth dates are never stored. The writers of these
-files (synthetic bundles, tests) are in zorginkoop.synthetic.pm304, at the same positions.
+A file holds one or more messages (01 voorlooprecord ... 99 sluitrecord). A message is loaded
+only when every line is 310 positions of a known record type and its sluitrecord's counts and
+signed total match what was read; otherwise all its lines go to quarantine. Prestatierecords (04)
+of an accepted message with a BSN that fails the 11-proef are quarantined one by one. BSN, names,
+addresses and birth dates are never stored. The writers of these files (synthetic bundles, tests)
+are in zorginkoop.synthetic.pm304, at the same positions.
 
-Speed without giving up privacy or line numbers (one statement per file, see load_pm304):
-- Line and message numbers come from one streaming window over the file (row_number, and the
-  running count of 01 lines), the same numbering as before: the file's own line order.
-- The 11-proef and the HMAC run once per distinct BSN (patients recur: ~8.5 lines each), in
-  the build side of a hash join inside that same statement; each line gets its pseudonym by
-  the join. The BSN exists only in that query's hash table (a few MB, far below any spill
-  threshold) and in the streaming operators; no table, temp or persistent, ever holds a BSN,
-  and the raw line (names, addresses, birth dates in the 02 records) never reaches a table.
-- Fields near the end of a 04 line are cut from two short segments, since substr walks the
-  line from its start.
+Speed without giving up privacy or line numbers (see load_pm304):
+- Only the FIELDS the run needs are cut from each line, numbered (line and message) in file
+  order, into an in-memory Arrow table. A regular file (every line 310 bytes) is cut by numpy from
+  the mapped file, in two ranges side by side; any other file by DuckDB's line reader (a
+  streaming window numbers the lines). tests/test_pm304_paths.py holds both to the same rows.
+- The 11-proef and the HMAC run once per distinct BSN (patients recur, ~8.5 lines each), into a
+  second in-memory table; lines get their pseudonym by a join. Neither table is ever a DuckDB
+  table, so no BSN reaches a database file or its spill files; the raw line (names, addresses,
+  birth dates in the 02 records) is never copied at all.
+- The statements that fill raw.claims, raw.quarantine and raw.pm304_reconciliation read those
+  tables in parallel; none depends on row order (each orders by line_no or takes the first value
+  in line order).
 """
 
 from __future__ import annotations
