@@ -85,6 +85,9 @@ def apply_environment(prefect: bool = True) -> None:
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # numpy's OpenBLAS starts a spinning thread per core at import; nothing here multiplies
+    # matrices, and those threads take CPU from DuckDB's.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def apply_defaults(quiet: bool = False, debug: bool = False) -> None:
