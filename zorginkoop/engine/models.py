@@ -6,8 +6,8 @@ one graph over all layers (`policy.*`, `seeds.*`, `raw.*` and `validated.*` are 
 models). A model may read its own layer and earlier ones; reading a later layer is refused
 when the graph is loaded. The graph runs in layer order, each layer in dependency order.
 
-After the rule models, rules.stacked holds every rule model's rows (a node that depends on all
-of them), so adding a rule is adding a file. A layer folder may hold a `schema.yml` with the
+After the rule models, rules.stacked (a view) unions every rule model's rows (a node that depends
+on all of them), so adding a rule is adding a file. A layer folder may hold a `schema.yml` with the
 columns each of its models returns (dbt's schema.yml, for a whole layer): the rules declare
 theirs, and a rule model with a missing or an extra column stops the run instead of becoming
 NULLs in rules.stacked.
@@ -346,7 +346,10 @@ def run_model(con: duckdb.DuckDBPyConnection, model_path: Path) -> str:
     return f"{layer}.{model_path.stem}"
 
 
-def stack_rule_models(con: duckdb.DuckDBPyConnection, rule_models: list[str]) -> int:
-    """rules.stacked: every rule model's rows in one table (the decisions layer reads it)."""
+def stack_rule_models(con: duckdb.DuckDBPyConnection, rule_models: list[str]) -> None:
+    """rules.stacked: every rule model's rows in one view, which decisions.rule_results reads once
+    (a table would write its hundreds of thousands of rows a second time)."""
     union = "\nunion all by name\n".join(f"select * from rules.{m}" for m in sorted(rule_models))
-    return con.execute(f"create or replace table rules.stacked as\n{union}").fetchall()[0][0]
+    for (kind,) in con.execute("select 'table' from duckdb_tables() where schema_name = 'rules' and table_name = 'stacked'").fetchall():
+        con.execute(f"drop {kind} rules.stacked")  # a database written when it was a table
+    con.execute(f"create or replace view rules.stacked as\n{union}")

@@ -1,3 +1,4 @@
+-- materialized: view (its rows are read once, by rules.compliance_checks, inside decisions.rule_results)
 -- The compliance row that counts per onderneming and check: the one with the latest
 -- peildatum. Should two rows share that date, fail wins over pass. Contract 3.
 with ranked as (

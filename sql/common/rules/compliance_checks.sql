@@ -1,3 +1,4 @@
+-- materialized: view (hundreds of thousands of rows that rules.stacked reads once)
 -- One rule per compliance check code of the policy file (paramedie: KVK_INGESCHREVEN, ...; GGZ:
 -- WTZI_TOEGELATEN, ...).
 -- Policy: Voorwaarden en kwaliteitseisen voor een contract > Algemeen and Kwaliteit.

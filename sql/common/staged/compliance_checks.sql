@@ -1,3 +1,4 @@
+-- materialized: view (one reader, intermediate.compliance_latest: typed as it is read, not written twice)
 -- Staged compliance checks per onderneming. Contract 3: compliance/checks.csv.
 -- Policy: Voorwaarden en kwaliteitseisen voor een contract > Algemeen and Kwaliteit.
 select
