@@ -5,7 +5,7 @@ Raw tables keep each value exactly as written (VARCHAR), plus `_file` and
 (ingest_workers), so raw tables are not in line order: readers order by (_file, _line). Typing happens in
 the staged SQL layer, after validation. Private columns (the insured's BSN) are
 checked for presence and never loaded: a BSN that passes the 11-proef is replaced
-by its keyed pseudonym inside the loading query, a row whose BSN fails it goes to
+by its keyed pseudonym as the row is loaded, a row whose BSN fails it goes to
 raw.quarantine. The 11-proef and the HMAC run once per distinct BSN, into an in-memory
 Arrow table (the only place a BSN is held) that the loading queries join; no DuckDB table
 ever holds a BSN. PM304 files take the same path through zorginkoop.ingest.pm304.
@@ -156,9 +156,9 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
 
 
 def ingest_workers() -> int:
-    """How many files load at once (ZORGINKOOP_INGEST_WORKERS, see settings.py). A file's numbering of its
-    lines runs on one thread (a streaming window, see pm304.py); two files side by side keep both
-    cores of a small machine busy. Each worker has its own connection to the same database."""
+    """How many files load at once (ZORGINKOOP_INGEST_WORKERS, see settings.py). A CSV file's numbering
+    of its lines runs on one thread (a streaming window); two files side by side keep both cores of a
+    small machine busy. Each worker has its own connection to the same database."""
     return settings().ingest_workers
 
 
