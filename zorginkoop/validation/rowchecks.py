@@ -157,14 +157,20 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     con.execute("create schema if not exists validated")
     # Exact duplicates: per group of equal rows the first (file, line) stays. Only rows whose hash
     # over every column occurs more than once are compared column by column, so the exact
-    # comparison runs on a handful of rows instead of sorting millions.
+    # comparison runs on a handful of rows. A repeated hash is found as equal to its neighbour
+    # once the hashes are sorted: on 20 million rows a sort of one integer takes half the time of
+    # an aggregate with 20 million groups.
     row_hash = f"hash({cols})"
     con.execute(f"""
         create or replace temp table duplicate_rows as
+        with repeated_hashes as (
+            select h from (select h, lag(h) over (order by h) as previous from (select {row_hash} as h from raw.{table}))
+            where h = previous
+        )
         select _file, _line from (
             select _file, _line, row_number() over (partition by {cols} order by _file, _line) as copy_number
             from raw.{table}
-            where {row_hash} in (select {row_hash} from raw.{table} group by all having count(*) > 1)
+            where {row_hash} in (select h from repeated_hashes)
         )
         where copy_number > 1
     """)
