@@ -388,9 +388,9 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     create_tables(con)
     raw = _mapped(path)
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: hashed while sliced
-        digest = hasher.submit(lambda: hashlib.sha256(raw).hexdigest())
+        digest = hasher.submit(hashlib.sha256, raw)
         fields = _fields(con, path, raw)
-        sha256 = digest.result()
+        sha256 = digest.result().hexdigest()
     del raw
     con.register("pm304_fields", fields)
     try:
