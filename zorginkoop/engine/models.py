@@ -350,6 +350,4 @@ def stack_rule_models(con: duckdb.DuckDBPyConnection, rule_models: list[str]) ->
     """rules.stacked: every rule model's rows in one view, which decisions.rule_results reads once
     (a table would write its hundreds of thousands of rows a second time)."""
     union = "\nunion all by name\n".join(f"select * from rules.{m}" for m in sorted(rule_models))
-    for (kind,) in con.execute("select 'table' from duckdb_tables() where schema_name = 'rules' and table_name = 'stacked'").fetchall():
-        con.execute(f"drop {kind} rules.stacked")  # a database written when it was a table
-    con.execute(f"create or replace view rules.stacked as\n{union}")
+    materialize(con, "rules", "stacked", f"-- materialized: view\n{union}")

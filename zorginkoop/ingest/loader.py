@@ -27,7 +27,7 @@ from zorginkoop.errors import BadInputError, BadInputErrors
 from zorginkoop.ingest.pm304 import EXTENSIONS as PM304_EXTENSIONS
 from zorginkoop.ingest.pm304 import create_tables as create_pm304_tables
 from zorginkoop.ingest.pm304 import load_pm304
-from zorginkoop.ingest.privacy import register_macros
+from zorginkoop.ingest.privacy import in_memory, pseudonyms, register_macros
 from zorginkoop.validation.rowchecks import create_codes_table, record_codes
 from zorginkoop.settings import settings
 
@@ -110,7 +110,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
         raise BadInputError(rel, f"missing column(s) {', '.join(missing)}", column=missing[0],
                             examples=header, hint=f"The file has the columns shown; the contract requires {', '.join(spec.columns)}")
     plain = [c for c in spec.loaded_columns if c not in spec.pseudonymize.values()]
-    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in plain)
+    select = ", ".join(f"cast(_rows.{_q(c)} as varchar) as {_q(c)}" for c in plain)
     rel_sql = rel.replace("'", "''")
     # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1 and
     # come numbered by the reader (no window, which would run on one thread).
@@ -126,23 +126,15 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
                                  f"select {select}, '{rel_sql}', _source_line from {rows}").fetchall()[0][0]
             return FileReport(spec.table, rel, sha256_of(path), rows_read=loaded, rows_loaded=loaded)
         (private, pseudo), = spec.pseudonymize.items()
-        # The 11-proef and the HMAC once per distinct BSN, fetched into memory (it holds the BSN, so it
-        # never becomes a DuckDB table); each row gets its pseudonym, or its place in quarantine, by a join.
-        value = f"cast({_q(private)} as varchar)"
-        pseudonyms = con.sql(f"""
-            select _value, elfproef(_value) as _valid, case when elfproef(_value) then pseudonym(_value) end as _pseudonym
-            from (select distinct {value} as _value from {source})
-        """).to_arrow_table()
-        con.register("bsn_pseudonyms", pseudonyms)
-        try:
-            rows += f" left join bsn_pseudonyms on {value} = bsn_pseudonyms._value"
+        distinct = f"select distinct cast({_q(private)} as varchar) as bsn from {source}"
+        with in_memory(con, "bsn_pseudonyms", pseudonyms(con, distinct)):
+            rows += f" left join bsn_pseudonyms on cast(_rows.{_q(private)} as varchar) = bsn_pseudonyms.bsn"
+            valid = "coalesce(bsn_pseudonyms.bsn_ok, false)"
             loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(_q, plain))}, {_q(pseudo)}, _file, _line) "
-                                 f"select {select}, _pseudonym, '{rel_sql}', _source_line from {rows} "
-                                 f"where coalesce(_valid, false)").fetchall()[0][0]
+                                 f"select {select}, bsn_pseudonyms.patient_pseudonym, '{rel_sql}', _source_line "
+                                 f"from {rows} where {valid}").fetchall()[0][0]
             con.execute(f"create or replace temp table rejected as select {select}, '{rel_sql}' as _file, "
-                        f"_source_line as _line from {rows} where not coalesce(_valid, false)")
-        finally:
-            con.unregister("bsn_pseudonyms")
+                        f"_source_line as _line from {rows} where not {valid}")
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc

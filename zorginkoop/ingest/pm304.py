@@ -37,6 +37,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from zorginkoop.ingest.privacy import in_memory, pseudonyms
 from zorginkoop.paths import SEEDS_DIR
 
 RECORD_LENGTH = 310
@@ -307,6 +308,7 @@ MESSAGES = f"""
     from per_message
 """
 
+
 def accepted_04(joins: str = "") -> str:
     """From the 04 lines of the messages that are loaded (with their praktijk from the 01 record),
     with further joins."""
@@ -317,13 +319,8 @@ def accepted_04(joins: str = "") -> str:
         where messages.reason is null and lines.record = '04'"""
 
 
-# The 11-proef and the HMAC once per distinct BSN of the 04 lines (patients recur, ~8.5 lines each).
-# Fetched into memory beside the fields (it holds the BSN, so it never becomes a DuckDB table); each
-# line gets its pseudonym or its 11-proef failure by a join.
-PSEUDONYMS = """
-    select bsn, elfproef(bsn) as bsn_ok, case when elfproef(bsn) then pseudonym(bsn) end as patient_pseudonym
-    from (select distinct bsn from pm304_fields where record = '04')
-"""
+# The distinct BSNs of the 04 lines, for privacy.pseudonyms: the 11-proef and the HMAC once per patient.
+DISTINCT_BSNS = "select distinct bsn from pm304_fields where record = '04'"
 WITH_PSEUDONYM = accepted_04("join pm304_pseudonyms as pseudonyms on lines.bsn = pseudonyms.bsn")
 
 # Claim lines of the loaded messages whose BSN passes the 11-proef; the BSN goes no further.
@@ -355,13 +352,10 @@ def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> pa.Table:
     fixed = _fixed_width_fields(raw)
     if fixed is not None:
         return fixed
-    for encoding in ("utf-8", "latin-1"):
-        try:
-            return con.sql(_fields_by_sql(_lines_sql(path, encoding))).to_arrow_table()
-        except duckdb.Error:
-            if encoding == "latin-1":
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return con.sql(_fields_by_sql(_lines_sql(path, "utf-8"))).to_arrow_table()
+    except duckdb.Error:
+        return con.sql(_fields_by_sql(_lines_sql(path, "latin-1"))).to_arrow_table()
 
 
 def _mapped(path: Path) -> mmap.mmap | bytes:
@@ -392,9 +386,7 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
         fields = _fields(con, path, raw)
         sha256 = digest.result().hexdigest()
     del raw
-    con.register("pm304_fields", fields)
-    try:
-        con.register("pm304_pseudonyms", con.sql(PSEUDONYMS).to_arrow_table())
+    with in_memory(con, "pm304_fields", fields), in_memory(con, "pm304_pseudonyms", pseudonyms(con, DISTINCT_BSNS)):
         con.execute(MESSAGES)
         con.execute("""
             insert into raw.pm304_reconciliation
@@ -435,9 +427,6 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
             order by lines.line_no
         """, [rel])
         loaded = con.execute(CLAIMS, [rel]).fetchall()[0][0]
-    finally:
-        con.unregister("pm304_fields")
-        con.unregister("pm304_pseudonyms")
     quarantined = con.execute("select count(*) from raw.quarantine where file = ?", [rel]).fetchall()[0][0]
     con.execute("drop table pm304_messages")
     return Pm304Result(lines=fields.num_rows, loaded=loaded, quarantined=quarantined, messages=messages,

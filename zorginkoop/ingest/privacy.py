@@ -1,7 +1,8 @@
 """Patient privacy at ingest: the 11-proef for BSNs and a keyed pseudonym (HMAC-SHA256).
 
-The raw BSN is only ever read inside the ingest query that replaces it; it is never
-written to DuckDB, Parquet, logs or Prefect artifacts. The key comes from
+The raw BSN is only ever held in memory while a file loads (its distinct values with their
+pseudonyms, see pseudonyms and in_memory); it is never written to a DuckDB table, Parquet,
+logs or Prefect artifacts. The key comes from
 ZORGINKOOP_PSEUDONYM_KEY, else from a generated key file outside the project
 (ZORGINKOOP_PSEUDONYM_KEY_FILE, default ~/.config/zorginkoop/pseudonym.key, mode 0600),
 so that pseudonyms stay the same from one run to the next.
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
+import pyarrow as pa
 
 from zorginkoop.settings import settings
 
@@ -69,3 +73,25 @@ def elfproef(bsn: str) -> bool:
     nine ASCII digits, not all zero, weighted sum divisible by 11."""
     return (len(bsn) == 9 and bsn.isascii() and bsn.isdigit() and bsn != "000000000"
             and sum(int(d) * w for d, w in zip(bsn, ELFPROEF_WEIGHTS)) % 11 == 0)
+
+
+def pseudonyms(con: duckdb.DuckDBPyConnection, distinct_bsns: str) -> pa.Table:
+    """The 11-proef and the keyed pseudonym once per distinct BSN that the query `distinct_bsns`
+    selects (one column, bsn; patients recur, so far fewer than the rows): columns bsn, bsn_ok and
+    patient_pseudonym (only for a BSN that passes). Fetched into memory: it holds the BSN, so it is
+    never a DuckDB table (see in_memory); rows get their pseudonym, or their quarantine, by a join."""
+    return con.sql(f"""
+        select bsn, elfproef(bsn) as bsn_ok, case when elfproef(bsn) then pseudonym(bsn) end as patient_pseudonym
+        from ({distinct_bsns})
+    """).to_arrow_table()
+
+
+@contextmanager
+def in_memory(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """An in-memory table (one that holds BSNs) readable as `name` by this connection's queries, for
+    the block only: DuckDB reads it where it lies, so no BSN reaches the database or its spill files."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        con.unregister(name)
