@@ -109,3 +109,15 @@ def test_bench_claims_yardstick_and_profile_run_on_the_sample(tmp_path):
     for step in ("| ingest | claims/" + pm304.name, "| validate | row checks claims", "| validate | Great Expectations claims",
                  "| select | decisions.unit_outcomes", "| export | exports.decisions"):
         assert step in text, step
+
+
+def test_distinct_values_categorical_keeps_a_null_and_pads_with_the_first_value():
+    from zorginkoop.validation.validate import _categorical
+
+    with_null = _categorical([None, "2023-01-02", "2023-13-01"], 5)
+    assert list(with_null.isna()) == [True, False, False, True, True]
+    assert list(with_null[1:3]) == ["2023-01-02", "2023-13-01"]
+    assert len(with_null.categories) == 4  # the two values and the two unused ones
+    without_null = _categorical(["a", "b"], 4)
+    assert list(without_null) == ["a", "b", "a", "a"]
+    assert len(_categorical([], 0)) == 0

@@ -74,24 +74,29 @@ def distinct_values_frame(con, spec: InputFile, suite: dict):
             sql = f'select distinct "{column}" from validated.{spec.table} order by 1 nulls first'
         else:  # the first distinct value, found without listing them all
             sql = f'select "{column}" from validated.{spec.table} order by 1 nulls first limit 1'
-        values[column] = [r[0] for r in con.execute(sql).fetchall()]
+        values[column] = con.sql(sql).to_arrow_table().column(0).to_pylist()
     longest = max(len(v) for v in values.values())
-    return pd.DataFrame({c: _categorical(v + [v[0]] * (longest - len(v))) for c, v in values.items()})
+    return pd.DataFrame({c: _categorical(v, longest) for c, v in values.items()})
 
 
-def _categorical(values: list):
-    """A column as a pandas Categorical: pandas applies GE's per-value checks (strptime, regex)
-    to each distinct value once, so padding costs nothing; the values stay the text as written.
+def _categorical(distinct: list, length: int):
+    """Distinct values (sorted, a null first) as a pandas Categorical of `length` rows, padded with
+    the first value: pandas applies GE's per-value checks (strptime, regex) to each category once,
+    so padding costs nothing; the values stay the text as written. Built from codes, as the values
+    are already distinct and sorted (hashing them again cost seconds on large tables).
 
     A Categorical maps to a Categorical when the mapping is one-to-one, and GE cannot negate that;
     two unused categories make a mapping to True/False never one-to-one. They hold no row, so no
     expectation sees them.
     """
+    import numpy as np
     import pandas as pd
 
-    categories = sorted({v for v in values if v is not None})
+    nulls = 1 if distinct and distinct[0] is None else 0
+    codes = np.arange(-nulls, len(distinct) - nulls, dtype=np.int64)
+    codes = np.concatenate([codes, np.full(length - len(codes), codes[0] if len(codes) else -1, dtype=np.int64)])
     unused = [f"\x00unused {i}" for i in range(2)]
-    return pd.Categorical(values, categories=categories + unused)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(distinct[nulls:] + unused))
 
 
 def _new_context():
