@@ -139,8 +139,8 @@ def whatif(run_dir: Path, policy: Policy, overrides: dict, region: str = "pc2") 
                 select b."{key}", b."{split}", b.outcome, a.outcome
                 from before as b join exports.decisions as a using ("{key}", "{split}")
                 where a.outcome <> b.outcome order by 1, 2""").fetchall()
-            has_insured = con.execute("select count(*) from duckdb_tables() where schema_name = 'staged' "
-                                      "and table_name = 'insured_pc4'").fetchall()[0][0] > 0
+            has_insured = con.execute("select count(*) from information_schema.tables where table_schema = 'staged' "
+                                      "and table_name = 'insured_pc4'").fetchall()[0][0] > 0  # a view
             insured_sql = (f"select left(pc4, {width}) as region, sum(aantal_verzekerden) as insured "
                            f"from staged.insured_pc4 group by 1") if has_insured else \
                 "select null::varchar as region, null::bigint as insured where false"

@@ -12,9 +12,10 @@ columns each of its models returns (dbt's schema.yml, for a whole layer): the ru
 theirs, and a rule model with a missing or an extra column stops the run instead of becoming
 NULLs in rules.stacked.
 
-A model whose file says `-- materialized: view` becomes a view instead of a table: for a large
-model that one other model reads (claim lines), writing millions of rows to the database costs
-more than reading them through.
+A model whose file says `-- materialized: view` becomes a view instead of a table: where writing
+its rows to the database file costs more than computing them again for each reader (the staged
+casts, the rules read once through rules.stacked, millions of claim lines). Readers that look a
+model up must look for views too (information_schema.tables lists both).
 
 `run(con, domain, select=...)` takes dbt's selectors: `+name` (the model and what it needs),
 `name+` (and what needs it), `layer:<layer>`, `source:<schema>[.<table>]`; terms separated by

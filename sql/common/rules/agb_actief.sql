@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- AGB_ACTIEF (both policies). Policy: Voorwaarden (en kwaliteitseisen) voor een contract > Algemeen;
 -- contract start from the policy file (paramedie 1-1-2024, GGZ 1-1-2021). Pass when the onderneming is in the AGB register, started on or
 -- before the peildatum, and its einde is empty or not before the contract start.

@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- INVOER_VOLLEDIG (every unit, both policies). Policy: Voorwaarden (en kwaliteitseisen) voor een
 -- contract (gegevens volledig en juist) and the insurer's duty of care: a unit is not decided on
 -- incomplete input. Review (REVIEW_INVOER_IN_QUARANTAINE) when input rows about it were

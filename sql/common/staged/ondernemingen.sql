@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged AGB ondernemingen (praktijken and instellingen), typed.
 -- Contract 3: agb/ondernemingen.csv. Policy: Voorwaarden > Algemeen (AGB-register).
 select

@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged reviewers' decisions on the units under review (optional input reviews/beoordelingen.csv,
 -- written by `zorginkoop reviews import` from selectie.xlsx). Contract cycle 2.
 select

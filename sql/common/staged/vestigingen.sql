@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged AGB vestigingen (the locations of an onderneming), typed.
 -- Contract 3: agb/vestigingen.csv.
 select

@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged GGZ claim lines (DBC-zorgproducten) of earlier years, typed. The insured is only a keyed
 -- pseudonym: the BSN never reaches DuckDB. A credit is a line with a negative declaratiebedrag.
 -- Contract ggz-2021 3: claims/. Policy: Inkoopsystematiek (omzetplafond "afgestemd op historische gegevens").

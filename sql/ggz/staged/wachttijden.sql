@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged waiting times per institution and diagnosegroep (optional input), typed.
 -- Contract ggz-2021 3: wachttijden/wachttijden.csv. Policy: Dit vinden wij belangrijk > Wachttijden.
 select

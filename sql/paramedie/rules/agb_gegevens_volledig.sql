@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- AGB_GEGEVENS_VOLLEDIG. Policy: Fysiotherapie specifiek / Overige verstrekkingen specifiek
 -- (gegevens in het AGB-register volledig en juist). Pass when the onderneming has naam,
 -- postcode and plaats, and each caregiver the unit looks at has achternaam and zorgsoort.

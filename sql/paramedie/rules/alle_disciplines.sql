@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- ALLE_DISCIPLINES (instelling). Policy: Paramedische instellingen ("instellingen die de
 -- kwalificaties hebben om alle paramedische zorg vanuit de eerste-lijn aan te bieden").
 -- Pass when the instelling has active caregivers in all seven other disciplines.

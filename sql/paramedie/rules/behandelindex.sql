@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- BEHANDELINDEX (fysiotherapie): the rule "BI < 150". Policy: Fysiotherapie specifiek
 -- ("lager scoort dan 150 gemeten over het kalenderjaar 2022"; fewer than 30 patients and no
 -- spiegelinformatie: individual review). Uses the bi_year row with the highest versie.

@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- BIG_GEREGISTREERD (fysiotherapie). Policy: Fysiotherapie specifiek (BIG-geregistreerd,
 -- art. 3 wet BIG). Pass when every active fysiotherapeut has a big_nummer with a row that is
 -- 'ingeschreven' and valid on the peildatum, and no doorhaling or schorsing valid on it

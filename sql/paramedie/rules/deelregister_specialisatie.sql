@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- DEELREGISTER_SPECIALISATIE (the same disciplines as KWALITEITSREGISTER_PARAMEDICI, seeds.disciplines).
 -- Policy: Overige verstrekkingen specifiek ("Een gespecialiseerde zorgverlener staat eveneens
 -- geregistreerd in het deelregister voor deze specialisatie"). Pass when every active caregiver

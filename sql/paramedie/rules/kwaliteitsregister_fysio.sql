@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- KWALITEITSREGISTER_FYSIO (fysiotherapie). Policy: Fysiotherapie specifiek (ingeschreven in
 -- het basis-, deel- of aantekeningenregister van het individueel register fysiotherapie).
 -- Pass when every active fysiotherapeut has a CKR row valid on the peildatum

@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- KWALITEITSREGISTER_PARAMEDICI (the disciplines with register 'paramedici' in seeds.disciplines:
 -- oefentherapie, logopedie, ergotherapie, dietetiek, huidtherapie, voetzorg). Policy: Overige
 -- verstrekkingen specifiek (geregistreerd bij het Kwaliteitsregister Paramedici). Pass when every

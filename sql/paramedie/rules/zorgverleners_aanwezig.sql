@@ -1,3 +1,4 @@
+-- materialized: view (computed once, inside decisions.rule_results, through rules.stacked)
 -- ZORGVERLENERS_AANWEZIG (all units but instelling). Policy: Voorwaarden en kwaliteitseisen
 -- voor een contract (zorgverleners werkzaam binnen de onderneming). Pass when at least one
 -- caregiver of the discipline is valid on the peildatum at an active vestiging of the praktijk.

@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged landelijke behandel-index (BI) rows. Contract 3: behandelindex/behandelindex.csv.
 -- Policy: Fysiotherapie specifiek. An empty bi means no spiegelinformatie.
 select

@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged Centraal Kwaliteitsregister rows (basis-, deel- or aantekeningregister).
 -- Contract 3: registers/ckr.csv. Policy: Fysiotherapie specifiek.
 select

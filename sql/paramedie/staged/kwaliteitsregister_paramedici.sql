@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged Kwaliteitsregister Paramedici rows (kwaliteits-, diploma- or deelregister).
 -- Contract 3: registers/kwaliteitsregister_paramedici.csv. Policy: Overige verstrekkingen specifiek.
 select

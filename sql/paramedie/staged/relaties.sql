@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged AGB relaties: which zorgverlener works at which vestiging, and when.
 -- Contract 3: agb/relaties.csv.
 select

@@ -1,3 +1,4 @@
+-- materialized: view (typing as it is read: a cast is cheaper than writing the rows again)
 -- Staged AGB zorgverleners (caregivers), typed; kwalificaties split into a list.
 -- Contract 3: agb/zorgverleners.csv.
 select
