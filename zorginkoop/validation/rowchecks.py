@@ -1,7 +1,7 @@
 """Row-level validation in DuckDB, derived from each input file's Great Expectations suite.
 
 Every expectation about values becomes a SQL check that judges every row (evaluated once per
-distinct value, see _failing_filter). Rows are then
+distinct value, see column_values). Rows are then
 sorted into three kinds, and the counts always add up (read = loaded + deduplicated +
 quarantined):
 - an exact duplicate of an earlier row (every loaded column equal): dropped and counted;
@@ -100,40 +100,63 @@ def file_format_columns(spec: InputFile) -> dict[str, str]:
 
 
 def refuse_foreign_formats(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[BadInputError]:
+    """A file whose dates or decimals are written in another convention, found among the distinct
+    values of those columns (column_values); only for such a file are its rows read for examples."""
     errors = []
-    for column, kind in file_format_columns(spec).items():
+    kinds = {c: k for c, k in file_format_columns(spec).items() if c in spec.loaded_columns}
+    if not kinds:
+        return errors
+    values, sets = column_values(con, spec, fresh=True)
+    for column, kind in kinds.items():
         pattern, problem, hint = FILE_FORMATS[kind]
+        found = con.execute(f"select count(*) from {values} where _set = {sets[column]} "
+                            f"and regexp_full_match({_q(column)}, {_lit(pattern)})").fetchall()[0][0]
+        if not found:
+            continue
         rows = con.execute(f"""
             select _file, {_q(column)}, _line from raw.{spec.table}
             where regexp_full_match({_q(column)}, {_lit(pattern)}) order by _file, _line limit 5
         """).fetchall()
-        if rows:
-            errors.append(BadInputError(rows[0][0], problem, column=column, examples_formatted=True,
-                                        examples=[f"'{v}' (line {line})" for _, v, line in rows], hint=hint))
+        errors.append(BadInputError(rows[0][0], problem, column=column, examples_formatted=True,
+                                    examples=[f"'{v}' (line {line})" for _, v, line in rows], hint=hint))
     return errors
 
 
-def _failing_filter(con: duckdb.DuckDBPyConnection, table: str, checks: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
-    """SQL that is true for a row with a value failing any check, and the temp tables it reads.
+def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool = False) -> tuple[str, dict[str, int]]:
+    """The temp table of every distinct value of each checked column of raw.<table>, made in one
+    grouping-sets scan, and per column the `_set` (grouping_id) that marks its values.
+    refuse_foreign_formats makes it afresh; check_rows, which runs right after it on the same
+    rows, takes it when it is there and drops it.
 
     Every check is about one column's value, so it is evaluated once per distinct value: a claims
-    file has millions of lines but some thousands of distinct codes, amounts and dates. The rows
-    are then found by a join on the (usually empty) sets of bad values, not by running every
-    regex on every row."""
-    columns = list(dict.fromkeys(c for c, _, _ in checks))
-    if not columns:
+    file has millions of lines but some thousands of distinct codes, amounts and dates."""
+    columns = list(dict.fromkeys([c for c, _, _ in value_checks(spec)]
+                                 + [c for c in file_format_columns(spec) if c in spec.loaded_columns]))
+    name = f"column_values_{spec.table}"
+    # grouping_id has a bit per column, set where the column is rolled up: a column's own set has all but its own.
+    sets = {c: (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)) for i, c in enumerate(columns)}
+    if columns:
+        quoted = ", ".join(_q(c) for c in columns)
+        grouping = ", ".join(f"({_q(c)})" for c in columns)
+        create = "create or replace temp table" if fresh else "create temp table if not exists"
+        con.execute(f"{create} {name} as select {quoted}, grouping_id({quoted}) as _set "
+                    f"from raw.{spec.table} group by grouping sets ({grouping})")
+    return name, sets
+
+
+def _failing_filter(con: duckdb.DuckDBPyConnection, spec: InputFile, checks: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
+    """SQL that is true for a row with a value failing any check, and the temp tables it reads.
+
+    The checks run on the distinct values of each column (column_values); the rows are then found
+    by a join on the (usually empty) sets of bad values, not by running every regex on every row."""
+    if not checks:
         return "false", []
-    # One scan for every column's distinct values (grouping sets); grouping_id marks whose they are.
-    quoted = ", ".join(_q(c) for c in columns)
-    sets = ", ".join(f"({_q(c)})" for c in columns)
-    con.execute(f"create or replace temp table column_values as select {quoted}, grouping_id({quoted}) as _set "
-                f"from raw.{table} group by grouping sets ({sets})")
-    terms, tables = [], ["column_values"]
-    for i, column in enumerate(columns):
+    values, sets = column_values(con, spec)
+    terms, tables = [], []
+    for i, column in enumerate(dict.fromkeys(c for c, _, _ in checks)):
         c, name = _q(column), f"bad_values_{i}"
-        own_set = (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i))  # every other column rolled up
         bad = " or ".join(f"coalesce({condition}, false)" for col, condition, _ in checks if col == column)
-        con.execute(f"create or replace temp table {name} as select {c} from column_values where _set = {own_set} and ({bad})")
+        con.execute(f"create or replace temp table {name} as select {c} from {values} where _set = {sets[column]} and ({bad})")
         tables.append(name)
         has_null, has_value = con.execute(
             f"select count(*) filter (where {c} is null) > 0, count(*) filter (where {c} is not null) > 0 from {name}").fetchall()[0]
@@ -181,10 +204,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         left join duplicate_rows using (_file, _line)
     """)
     # Rows failing any value check, in one pass; each check then runs on these rows only.
-    failing, bad_value_tables = _failing_filter(con, table, checks)
+    failing, bad_value_tables = _failing_filter(con, spec, checks)
     con.execute(f"create or replace temp table failing_rows as select * from checking where not _duplicate and ({failing})")
-    for name in bad_value_tables:
-        con.execute(f"drop table {name}")
+    for name in [*bad_value_tables, f"column_values_{table}"]:
+        con.execute(f"drop table if exists {name}")
     problems = " union all ".join(
         f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "
         f"from failing_rows where {condition}"
