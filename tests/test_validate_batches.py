@@ -45,3 +45,32 @@ def test_every_suite_runs_and_reports_its_batch(tmp_path, policy, monkeypatch):
     assert all((s.batch == "rows") == (s.rows <= 50) for s in suites)
     index = (tmp_path / "docs" / "index.html").read_text()
     assert all(s.table in index for s in suites)
+
+
+def test_the_worker_process_judges_as_this_process_does_and_reports_its_failures(tmp_path):
+    """The run's GE worker (validate.Worker): the same outcome as in this process, Data Docs
+    written, and an error inside it raised here with GE's message, not a hang."""
+    import pandas as pd
+
+    from zorginkoop.validation.validate import SuiteJob, Worker, run_suites
+
+    suite = {"name": "t", "meta": {}, "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": {"explain": "a is required"}}]}
+    job = SuiteJob("t", suite, pd.DataFrame({"a": ["x", None, "y"]}), "rows", 3)
+    broken = SuiteJob("u", {"name": "u", "no_such_field": []}, job.frame, "rows", 3)
+    worker = Worker()
+    try:
+        remote = worker.run([job], tmp_path / "docs")
+        with pytest.raises(RuntimeError, match="Great Expectations failed in its worker process") as info:
+            worker.run([broken], None)
+        assert "no_such_field" in str(info.value)
+        again = worker.run([job], None)  # the worker still serves after an error
+    finally:
+        worker.process.terminate()
+    local = run_suites([job], None)
+    for outcome in (remote[0], again[0], local[0]):
+        assert outcome["success"] is False and outcome["evaluated"] == 1
+        failed, = outcome["failed"]
+        assert failed["expectation_config"]["type"] == "expect_column_values_to_not_be_null"
+        assert failed["result"]["unexpected_count"] == 1
+    assert (tmp_path / "docs" / "index.html").is_file()

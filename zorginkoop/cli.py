@@ -293,11 +293,13 @@ def run(
     apply_defaults(quiet, debug)
     server = start_prefect_server_early(debug)
     from zorginkoop import progress
-    from zorginkoop.validation.validate import prepare_context
+    from zorginkoop.validation.validate import prepare_worker
+
+    # Great Expectations' worker process imports GE and builds its context (seconds) while the
+    # server boots and the flow is imported.
+    prepare_worker()
     from flows.annual_selection import annual_selection
 
-    # Great Expectations' import and context (seconds) are prepared while the server boots.
-    prepare_context()
     progress.enable(not quiet)
 
     try:

@@ -75,9 +75,11 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
 
 def expectations(db_path: Path, policy: Policy, docs_dir: Path | None = None) -> list[SuiteResult]:
     """Every Great Expectations suite of the bundle on the validated rows, and Data Docs; raises
-    BadInputError when an expectation fails. The same as validate(run_expectations=True) does last."""
+    BadInputError when an expectation fails. The same as validate(run_expectations=True) does last,
+    but GE runs in the worker process (validate.prepare_worker): the flow runs this beside the
+    selection, and GE's Python in this process would hold the GIL the selection needs."""
     with connect(db_path) as con:
-        return validate_bundle(con, input_files(policy.domain), docs_dir)
+        return validate_bundle(con, input_files(policy.domain), docs_dir, in_worker=True)
 
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:

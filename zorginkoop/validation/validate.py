@@ -10,18 +10,23 @@ other as the distinct values of each column (value expectations hold for every r
 when they hold for every distinct value; key uniqueness is then checked row by row in SQL).
 All suites run in one ephemeral context, and Data Docs are built once at the end.
 
-Importing Great Expectations and building that context take seconds; `zorginkoop run` has
-them done in a background thread while Prefect's server starts (prepare_context), and the
-validation takes that context. Without it (tests, the flow called directly) it is built here.
+The frames are built here, from DuckDB; GE runs on them in run_suites. The run's flow has that
+done in a worker process (prepare_worker, started by `zorginkoop run` while Prefect's server
+boots, so GE's import and context are ready by then): GE is pure Python, and in a thread of the
+run's own process it held the GIL that the selection beside it needs between its SQL statements,
+which doubled the selection's time. Elsewhere (tests, `publish`) it runs in this process.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -148,6 +153,132 @@ def _context():
     return _new_context()
 
 
+class Worker:
+    """One process that runs suites for this one (run_suites), over a pipe, one batch at a time.
+
+    Spawned, not forked (DuckDB's and Prefect's threads must not be copied), as a daemon: it ends
+    with this process's exit, and when this process is killed it reads the end of the pipe and
+    ends too (so it never holds a caller's output open)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pipe, child = context.Pipe()
+        self._lock = threading.Lock()
+        self.process = context.Process(target=_serve, args=(child,), name="gx-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, jobs: list, docs_dir: Path | None) -> list[dict]:
+        with self._lock:
+            self._pipe.send((jobs, docs_dir))
+            try:
+                kind, value = self._pipe.recv()
+            except EOFError:
+                raise RuntimeError(f"the Great Expectations worker process ended (exit code {self.process.exitcode})") from None
+        if kind == "error":
+            raise RuntimeError(f"Great Expectations failed in its worker process:\n{value}")
+        return value
+
+
+def _serve(pipe) -> None:
+    """The worker process: a lower priority (it must not slow the Prefect server's start or the
+    run's SQL; it works in what they leave), the run's console logging (GE's warnings only), GE's
+    context built at once, then one batch of suites after another until the pipe closes."""
+    import os
+    import traceback
+
+    from zorginkoop.logs import setup_console
+
+    import tqdm
+
+    parent = os.getppid()
+
+    def end_with_parent() -> None:  # a killed run: do not finish GE's import holding its output open
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=end_with_parent, name="parent-watch", daemon=True).start()
+    if hasattr(os, "nice"):
+        os.nice(10)
+    # tqdm (GE's progress bars, off) would make a multiprocessing lock; this process ends by a
+    # signal when the run ends, and the lock would be reported as leaked on the run's console.
+    tqdm.tqdm.set_lock(threading.RLock())
+    setup_console(logging.WARNING, debug=False)
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    prepare_context()
+    while True:
+        try:
+            jobs, docs_dir = pipe.recv()
+        except EOFError:  # the run's process ended
+            return
+        try:
+            pipe.send(("ok", run_suites(jobs, docs_dir)))
+        except Exception:  # noqa: BLE001 - reported by the caller, as text (not every exception pickles)
+            pipe.send(("error", traceback.format_exc()))
+
+
+_worker: Worker | None = None
+
+
+def prepare_worker() -> Worker:
+    """The process that runs the suites for this process's runs (validate_bundle in_worker), started
+    now: it imports GE and builds a context while the caller goes on. One per process, reused."""
+    global _worker
+    with _prepared_lock:
+        if _worker is None or not _worker.process.is_alive():
+            _worker = Worker()
+        return _worker
+
+
+@dataclass
+class SuiteJob:
+    """One suite and the frame it judges; what travels to the worker process."""
+    table: str
+    suite: dict
+    frame: Any  # pandas DataFrame
+    mode: str   # "rows" or "distinct values"
+    rows: int
+
+
+def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
+    """Great Expectations on each job's frame, in one context, and Data Docs into docs_dir.
+    Per job: success, how many expectations were evaluated, and each failed one's result
+    (GE's JSON form, which the caller describes with the rows it names)."""
+    import great_expectations as gx
+
+    context = _context()
+    if docs_dir is not None:
+        context.add_data_docs_site(DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        # Data Docs are built once at the end: rebuilding the site after every suite costs seconds each.
+    source = context.data_sources.add_pandas("validated")
+    outcomes = []
+    for job in jobs:
+        suite = context.suites.add(gx.ExpectationSuite(**job.suite))
+        batch = source.add_dataframe_asset(job.table).add_batch_definition_whole_dataframe("all")
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=job.table, data=batch, suite=suite))
+        # The validation definition stores its result for Data Docs itself; a checkpoint per suite
+        # would add only its own bookkeeping. Distinct values: pass or fail only, as GE's counts
+        # would be of distinct values, not rows (and computing them is a third of GE's time); a
+        # failing suite runs again for every unexpected value, so that a failure counts and shows
+        # rows, not padded batch entries.
+        distinct = job.mode != "rows"
+        outcome = definition.run(batch_parameters={"dataframe": job.frame},
+                                 result_format="BOOLEAN_ONLY" if distinct else "SUMMARY")
+        if not outcome.success and distinct:
+            outcome = definition.run(batch_parameters={"dataframe": job.frame},
+                                     result_format={"result_format": "COMPLETE", "include_unexpected_rows": False})
+        outcomes.append({"success": outcome.success, "evaluated": len(outcome.results),
+                         "failed": [r.to_json_dict() for r in outcome.results if not r.success]})
+    if docs_dir is not None:
+        context.build_data_docs(site_names=[DOCS_SITE])
+    return outcomes
+
+
 def _lines_of(con, table: str, column: str, value) -> str:
     if value is None or value != value:  # None or NaN
         where, params = f'"{column}" is null', []
@@ -167,12 +298,13 @@ def _unexpected_rows(con, table: str, column: str, values: list) -> int:
     return con.execute(f"select count(*) from validated.{table} where {where}", params).fetchall()[0][0]
 
 
-def _describe_failure(con, spec: InputFile, result, distinct: bool = False) -> BadInputError:
-    config = result.expectation_config
-    kwargs = config.kwargs
+def _describe_failure(con, spec: InputFile, result: dict, distinct: bool = False) -> BadInputError:
+    """A failed expectation (GE's JSON form of its result) as the message a person reads."""
+    config = result["expectation_config"]
+    kwargs = config["kwargs"]
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or [])
-    explain = (config.meta or {}).get("explain", config.type).replace("'{value}'", "the value").replace("{length}", "n")
-    res = result.result or {}
+    explain = (config.get("meta") or {}).get("explain", config["type"]).replace("'{value}'", "the value").replace("{length}", "n")
+    res = result.get("result") or {}
     count = res.get("unexpected_count")
     unexpected = res.get("partial_unexpected_list") or []
     if distinct and kwargs.get("column"):
@@ -206,24 +338,14 @@ def _loaded_part(spec: InputFile) -> dict:
     return suite
 
 
-def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs_dir: Path | None = None) -> list[SuiteResult]:
+def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs_dir: Path | None = None,
+                    in_worker: bool = False) -> list[SuiteResult]:
     """Validate every input's validated rows; raise one error listing every failed expectation.
 
     With docs_dir, the results are published there as Great Expectations Data Docs (index.html).
+    in_worker: GE runs in the worker process (prepare_worker), not in this one.
     """
-    import great_expectations as gx
-
-    context = _context()
-    if docs_dir is not None:
-        context.add_data_docs_site(DOCS_SITE, {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-        # Data Docs are built once at the end: rebuilding the site after every suite costs seconds each.
-
-    source = context.data_sources.add_pandas("validated")
-    results, errors = [], []
+    jobs: list[tuple[InputFile, SuiteJob]] = []
     for spec in specs:
         rows = con.execute(f"select count(*) from validated.{spec.table}").fetchall()[0][0]
         if rows == 0 and not spec.required:
@@ -234,30 +356,19 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
             suite_json["expectations"] = [e for e in suite_json["expectations"] if "unique" not in e["type"]]
             suite_json["meta"]["batch"] = "distinct values per column (key uniqueness checked row by row in SQL)"
             frame = distinct_values_frame(con, spec, suite_json)
-            # Pass or fail only: GE's counts would be of distinct values, not rows, and computing them
-            # is a third of GE's time. A failing suite is run again below for every unexpected value.
-            result_format = "BOOLEAN_ONLY"
         else:
             mode = "rows"
             frame = con.execute(f"select * exclude (_file, _line) from validated.{spec.table}").df()
             frame = frame.astype(object).where(frame.notna(), None)
-            result_format = "SUMMARY"
-        suite = context.suites.add(gx.ExpectationSuite(**suite_json))
-        batch = source.add_dataframe_asset(spec.table).add_batch_definition_whole_dataframe("all")
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=spec.table, data=batch, suite=suite))
-        # The validation definition stores its result for Data Docs itself; a checkpoint per suite
-        # would add only its own bookkeeping.
-        outcome = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format)
-        if not outcome.success and mode != "rows":
-            # Every unexpected value, so that a failure counts and shows rows, not padded batch entries.
-            outcome = definition.run(batch_parameters={"dataframe": frame},
-                                     result_format={"result_format": "COMPLETE", "include_unexpected_rows": False})
-        failed = [r for r in outcome.results if not r.success]
-        results.append(SuiteResult(spec.table, outcome.success, len(outcome.results), len(failed), rows, mode))
-        errors += [_describe_failure(con, spec, r, distinct=mode != "rows") for r in failed]
-        log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, len(outcome.results), len(failed), len(frame))
-    if docs_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
+        jobs.append((spec, SuiteJob(spec.table, suite_json, frame, mode, rows)))
+    batch = [job for _, job in jobs]
+    outcomes = prepare_worker().run(batch, docs_dir) if in_worker else run_suites(batch, docs_dir)
+    results, errors = [], []
+    for (spec, job), outcome in zip(jobs, outcomes):
+        failed = outcome["failed"]
+        results.append(SuiteResult(spec.table, outcome["success"], outcome["evaluated"], len(failed), job.rows, job.mode))
+        errors += [_describe_failure(con, spec, r, distinct=job.mode != "rows") for r in failed]
+        log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, outcome["evaluated"], len(failed), len(job.frame))
     if errors:
         raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
     return results
