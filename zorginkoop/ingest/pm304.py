@@ -336,7 +336,7 @@ CLAIMS = f"""
         lines.prestatiecodelijst,
         trim(lines.prestatiecode),
         cast(try_cast(lines.aantal as integer) as varchar),
-        cast(cast({CENTS} as decimal(18, 2)) / 100 as varchar),
+        cast(cast({CENTS} * 0.01 as decimal(18, 2)) as varchar),  -- exact: a decimal division would be a double
         lines.uzovi,
         ?,
         lines.line_no
