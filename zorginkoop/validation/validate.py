@@ -157,8 +157,8 @@ class Worker:
     """One process that runs suites for this one (run_suites), over a pipe, one batch at a time.
 
     Spawned, not forked (DuckDB's and Prefect's threads must not be copied), as a daemon: it ends
-    with this process's exit, and when this process is killed it reads the end of the pipe and
-    ends too (so it never holds a caller's output open)."""
+    with this process's exit, and when this process is killed it sees its parent gone and ends
+    too, also while still importing GE (so it never holds a caller's output open)."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
@@ -187,9 +187,9 @@ def _serve(pipe) -> None:
     import os
     import traceback
 
-    from zorginkoop.logs import setup_console
-
     import tqdm
+
+    from zorginkoop.logs import setup_console
 
     parent = os.getppid()
 
