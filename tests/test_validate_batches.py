@@ -74,3 +74,33 @@ def test_the_worker_process_judges_as_this_process_does_and_reports_its_failures
         assert failed["expectation_config"]["type"] == "expect_column_values_to_not_be_null"
         assert failed["result"]["unexpected_count"] == 1
     assert (tmp_path / "docs" / "index.html").is_file()
+
+
+def test_the_worker_process_ends_when_the_run_is_killed():
+    """A killed run must not leave its GE worker behind (it would hold the caller's output open),
+    also while the worker is still importing Great Expectations."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = ("import time; from zorginkoop.validation.validate import prepare_worker; "
+              "print(prepare_worker().process.pid, flush=True); time.sleep(120)")
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    worker = int(run.stdout.readline())
+    run.kill()
+    run.wait()
+
+    def alive() -> bool:
+        stat = Path(f"/proc/{worker}/stat")
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+
+    for _ in range(300):  # waits for the worker to end (up to a minute), it times nothing
+        if not alive():
+            break
+        time.sleep(0.2)
+    assert not alive()
+    assert run.stdout.read() == ""  # the pipe closed: no process holds it open any more

@@ -132,7 +132,7 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
     file has millions of lines but some thousands of distinct codes, amounts and dates."""
     columns = list(dict.fromkeys([c for c, _, _ in value_checks(spec)]
                                  + [c for c in file_format_columns(spec) if c in spec.loaded_columns]))
-    name = f"column_values_{spec.table}"
+    name = _values_table(spec)
     # grouping_id has a bit per column, set where the column is rolled up: a column's own set has all but its own.
     sets = {c: (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)) for i, c in enumerate(columns)}
     if columns:
@@ -142,6 +142,10 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
         con.execute(f"{create} {name} as select {quoted}, grouping_id({quoted}) as _set "
                     f"from raw.{spec.table} group by grouping sets ({grouping})")
     return name, sets
+
+
+def _values_table(spec: InputFile) -> str:
+    return f"column_values_{spec.table}"
 
 
 def _failing_filter(con: duckdb.DuckDBPyConnection, spec: InputFile, checks: list[tuple[str, str, str]]) -> tuple[str, list[str]]:
@@ -206,7 +210,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     # Rows failing any value check, in one pass; each check then runs on these rows only.
     failing, bad_value_tables = _failing_filter(con, spec, checks)
     con.execute(f"create or replace temp table failing_rows as select * from checking where not _duplicate and ({failing})")
-    for name in [*bad_value_tables, f"column_values_{table}"]:
+    for name in [*bad_value_tables, _values_table(spec)]:
         con.execute(f"drop table if exists {name}")
     problems = " union all ".join(
         f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "

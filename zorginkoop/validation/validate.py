@@ -14,7 +14,8 @@ The frames are built here, from DuckDB; GE runs on them in run_suites. The run's
 done in a worker process (prepare_worker, started by `zorginkoop run` while Prefect's server
 boots, so GE's import and context are ready by then): GE is pure Python, and in a thread of the
 run's own process it held the GIL that the selection beside it needs between its SQL statements,
-which doubled the selection's time. Elsewhere (tests, `publish`) it runs in this process.
+which doubled the selection's time. Called directly (pipeline.validate, `publish`) it runs in
+this process.
 """
 
 from __future__ import annotations
