@@ -8,6 +8,7 @@ import hmac
 import os
 
 import duckdb
+import pytest
 
 from zorginkoop.ingest.claims import load_claims
 from zorginkoop.domains import get_domain
@@ -56,3 +57,24 @@ def test_two_sluitrecords_report_the_first(tmp_path):
     assert claims.empty and list(quarantine.line) == [1, 2, 3, 4, 5]
     assert recon.iloc[0].prestatierecords_declared == 1, "the first sluitrecord in line order"
     assert "sluitrecord (99) is niet de laatste regel" in recon.iloc[0].reason
+
+
+def test_readahead_gives_the_files_bytes_and_sha256(tmp_path):
+    """Started early (claims load) or taken cold (the run), the same bytes and digest; an empty
+    file maps to b""; a file that cannot be read raises where it is taken, not in the thread."""
+    from zorginkoop.ingest import readahead
+
+    data = tmp_path / "a.asc"
+    data.write_bytes(b"01" + b"x" * 308 + b"\r\n")
+    readahead.start(data)
+    readahead.start(data)  # started once
+    raw, digest = readahead.take(data)
+    assert bytes(raw) == data.read_bytes() and digest.result() == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert readahead.sha256(data) == hashlib.sha256(data.read_bytes()).hexdigest()  # taken again: read again
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert readahead.take(empty)[0] == b"" and readahead.sha256(empty) == hashlib.sha256(b"").hexdigest()
+    missing = tmp_path / "missing.asc"
+    readahead.start(missing)
+    with pytest.raises(FileNotFoundError):
+        readahead.take(missing)

@@ -338,6 +338,11 @@ def claims_load(
     from zorginkoop.settings import apply_defaults
 
     apply_defaults(quiet=True)
+    from zorginkoop.ingest import readahead
+
+    for path in paths:  # mapped and hashed on the other core while the next imports run
+        if path.is_file():
+            readahead.start(path)
     from zorginkoop.ingest.claims import load_claims
     from zorginkoop.engine.policy import load_policy
 

@@ -21,6 +21,7 @@ from zorginkoop.engine.models import run
 from zorginkoop.domains import Domain, domains, get_domain
 from zorginkoop.errors import BadInputError, PolicyError
 from zorginkoop.engine.policy import Policy, load_into_duckdb
+from zorginkoop.sqltext import literal
 
 
 def _parquet(run_dir: Path, name: str) -> str:
@@ -28,7 +29,7 @@ def _parquet(run_dir: Path, name: str) -> str:
     if not path.is_file():
         raise BadInputError(str(run_dir), f"is not a run directory: {name}.parquet is missing",
                             hint="Point at the --output directory of a finished `zorginkoop run`")
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
+    return f"read_parquet({literal(path)})"
 
 
 def run_domain(run_dir: Path) -> Domain:

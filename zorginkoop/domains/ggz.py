@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from zorginkoop.domains import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
 from zorginkoop.domains import ContractTerm as BaseContractTerm
+from zorginkoop.sqltext import literal
 
 # seeds/ggz/disciplines.csv: one discipline, ggz (a unit is an instelling).
 DISCIPLINES: tuple[str, ...] = disciplines("ggz")
@@ -121,10 +122,10 @@ def charts(con, out_dir, policy) -> list:
     """Revenue and patients of every institution against the offerte thresholds (log scales)."""
     import plotly.graph_objects as go
 
-    path = str(out_dir / "decisions.parquet").replace("'", "''")
+    path = literal(out_dir / "decisions.parquet")
     rows = con.execute(f"""
         select instelling_agb, cast(omzet_totaal as double), patienten_totaal, segment, marktaandeel
-        from read_parquet('{path}') where omzet_totaal > 0 order by instelling_agb""").fetchall()
+        from read_parquet({path}) where omzet_totaal > 0 order by instelling_agb""").fetchall()
     p = policy.parameters
     scatter = go.Figure()
     for segment, colour in (("offerte", "#1565c0"), ("digitaal", "#66bb6a")):

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from zorginkoop.domains import ComplianceCheck, CycleParameters, Domain, RuleRef, Schedule, Sheet, Strict, disciplines
 from zorginkoop.domains import ContractTerm as BaseContractTerm
+from zorginkoop.sqltext import literal
 
 # seeds/paramedie/disciplines.csv (seeds.disciplines in SQL): the policy file may name no other.
 DISCIPLINES: tuple[str, ...] = disciplines("paramedie")
@@ -109,8 +110,8 @@ def charts(con, out_dir, policy) -> list:
     """The BI distribution of fysiotherapie practices, with the policy's threshold drawn in."""
     import plotly.graph_objects as go
 
-    path = str(out_dir / "decisions.parquet").replace("'", "''")
-    bis = [r[0] for r in con.execute(f"select bi from read_parquet('{path}') "
+    path = literal(out_dir / "decisions.parquet")
+    bis = [r[0] for r in con.execute(f"select bi from read_parquet({path}) "
                                      "where discipline = 'fysiotherapie' and bi is not null order by bi").fetchall()]
     threshold = policy.parameters.bi_threshold
     hist = go.Figure(go.Histogram(x=bis, nbinsx=40, marker_color="#5c6bc0", name="praktijken"))

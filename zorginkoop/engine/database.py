@@ -8,6 +8,7 @@ import duckdb
 
 from zorginkoop.paths import SEEDS_DIR
 from zorginkoop.settings import settings
+from zorginkoop.sqltext import literal
 
 
 def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -34,8 +35,7 @@ def load_seeds(con: duckdb.DuckDBPyConnection, domain_name: str) -> list[str]:
     con.execute("create schema if not exists seeds")
     names = []
     for path in sorted((SEEDS_DIR / domain_name).glob("*.csv")):
-        quoted = str(path).replace("'", "''")
         con.execute(f"create or replace table seeds.{path.stem} as "
-                    f"select * from read_csv('{quoted}', header=true, all_varchar=true)")
+                    f"select * from read_csv({literal(path)}, header=true, all_varchar=true)")
         names.append(path.stem)
     return names

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from zorginkoop.errors import BadInputError
+from zorginkoop.sqltext import literal
 
 DATABASE_NAME = "zorginkoop.duckdb"
 DATA_DOCS_DIR = "data_docs"
@@ -34,8 +35,7 @@ FORMATS = {"parquet": "format parquet, compression zstd, compression_level 1", "
 def write_query(con, query: str, target: Path) -> int:
     """Write a query's rows to target (Parquet with zstd, or CSV with a header, by its suffix); returns the row count."""
     options = FORMATS[target.suffix.lstrip(".")]
-    path = str(target).replace("'", "''")
-    return con.execute(f"copy ({query}) to '{path}' ({options})").fetchall()[0][0]
+    return con.execute(f"copy ({query}) to {literal(target)} ({options})").fetchall()[0][0]
 
 
 def publish(staging: Path, output_dir: Path) -> Path:

@@ -13,7 +13,6 @@ ever holds a BSN. PM304 files take the same path through zorginkoop.ingest.pm304
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from zorginkoop.ingest import readahead
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop import progress
 from zorginkoop.errors import BadInputError, BadInputErrors
@@ -30,6 +30,7 @@ from zorginkoop.ingest.pm304 import load_pm304
 from zorginkoop.ingest.privacy import in_memory, pseudonyms, register_macros
 from zorginkoop.validation.rowchecks import create_codes_table, record_codes
 from zorginkoop.settings import settings
+from zorginkoop.sqltext import identifier, literal
 
 CSV_OPTIONS = "delim=',', quote='\"', escape='\"', header=true, all_varchar=true, encoding='utf-8', strict_mode=true"
 
@@ -48,23 +49,10 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _q(name: str) -> str:
-    return f'"{name}"'
-
-
 def _source(path: Path) -> str:
-    quoted = str(path).replace("'", "''")
     if path.suffix.lower() == ".parquet":
-        return f"read_parquet('{quoted}')"
-    return f"read_csv('{quoted}', {CSV_OPTIONS})"
+        return f"read_parquet({literal(path)})"
+    return f"read_csv({literal(path)}, {CSV_OPTIONS})"
 
 
 def _header(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> list[str]:
@@ -98,6 +86,7 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
 
 def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
+    readahead.start(path)  # its SHA-256, hashed beside the load
     if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
         result = load_pm304(con, path, rel)
         return FileReport(spec.table, rel, result.sha256, rows_read=result.lines,
@@ -110,30 +99,28 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
         raise BadInputError(rel, f"missing column(s) {', '.join(missing)}", column=missing[0],
                             examples=header, hint=f"The file has the columns shown; the contract requires {', '.join(spec.columns)}")
     plain = [c for c in spec.loaded_columns if c not in spec.pseudonymize.values()]
-    select = ", ".join(f"cast(_rows.{_q(c)} as varchar) as {_q(c)}" for c in plain)
-    rel_sql = rel.replace("'", "''")
+    select = ", ".join(f"cast(_rows.{identifier(c)} as varchar) as {identifier(c)}" for c in plain)
     # Line 1 is the CSV header, so data row n sits on line n + 1; Parquet rows count from 1 and
     # come numbered by the reader (no window, which would run on one thread).
     if path.suffix.lower() == ".parquet":
-        quoted = str(path).replace("'", "''")
-        source, line = f"read_parquet('{quoted}', file_row_number=true)", "file_row_number + 1"
+        source, line = f"read_parquet({literal(path)}, file_row_number=true)", "file_row_number + 1"
     else:
         source, line = _source(path), "row_number() over () + 1"
     rows = f"(select *, {line} as _source_line from {source}) as _rows"
     try:
         if not spec.pseudonymize:
-            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(_q, plain))}, _file, _line) "
-                                 f"select {select}, '{rel_sql}', _source_line from {rows}").fetchall()[0][0]
-            return FileReport(spec.table, rel, sha256_of(path), rows_read=loaded, rows_loaded=loaded)
+            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(identifier, plain))}, _file, _line) "
+                                 f"select {select}, {literal(rel)}, _source_line from {rows}").fetchall()[0][0]
+            return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded, rows_loaded=loaded)
         (private, pseudo), = spec.pseudonymize.items()
-        distinct = f"select distinct cast({_q(private)} as varchar) as bsn from {source}"
+        distinct = f"select distinct cast({identifier(private)} as varchar) as bsn from {source}"
         with in_memory(con, "bsn_pseudonyms", pseudonyms(con, distinct)):
-            rows += f" left join bsn_pseudonyms on cast(_rows.{_q(private)} as varchar) = bsn_pseudonyms.bsn"
+            rows += f" left join bsn_pseudonyms on cast(_rows.{identifier(private)} as varchar) = bsn_pseudonyms.bsn"
             valid = "coalesce(bsn_pseudonyms.bsn_ok, false)"
-            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(_q, plain))}, {_q(pseudo)}, _file, _line) "
-                                 f"select {select}, bsn_pseudonyms.patient_pseudonym, '{rel_sql}', _source_line "
+            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(identifier, plain))}, {identifier(pseudo)}, _file, _line) "
+                                 f"select {select}, bsn_pseudonyms.patient_pseudonym, {literal(rel)}, _source_line "
                                  f"from {rows} where {valid}").fetchall()[0][0]
-            con.execute(f"create or replace temp table rejected as select {select}, '{rel_sql}' as _file, "
+            con.execute(f"create or replace temp table rejected as select {select}, {literal(rel)} as _file, "
                         f"_source_line as _line from {rows} where not {valid}")
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
@@ -143,7 +130,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
     record_codes(con, spec, "rejected", "true")
     rejected = con.execute("select count(*) from rejected").fetchall()[0][0]
     con.execute("drop table rejected")
-    return FileReport(spec.table, rel, sha256_of(path), rows_read=loaded + rejected, rows_loaded=loaded,
+    return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded + rejected, rows_loaded=loaded,
                       rows_quarantined=rejected)
 
 

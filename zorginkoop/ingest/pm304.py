@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
-import mmap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -37,8 +35,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from zorginkoop.ingest import readahead
 from zorginkoop.ingest.privacy import in_memory, pseudonyms
 from zorginkoop.paths import SEEDS_DIR
+from zorginkoop.sqltext import literal
 
 RECORD_LENGTH = 310
 RECORD_TYPES = ("01", "02", "04", "98", "99")
@@ -67,8 +67,7 @@ class Pm304Result:
 
 
 def _lines_sql(path: Path, encoding: str = "utf-8") -> str:
-    quoted = str(path).replace("'", "''")
-    return (f"read_csv('{quoted}', columns={{'line': 'VARCHAR'}}, header=false, delim='\\x01', quote='', "
+    return (f"read_csv({literal(path)}, columns={{'line': 'VARCHAR'}}, header=false, delim='\\x01', quote='', "
             f"escape='', auto_detect=false, strict_mode=false, encoding='{encoding}')")
 
 
@@ -358,18 +357,6 @@ def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> pa.Table:
         return con.sql(_fields_by_sql(_lines_sql(path, "latin-1"))).to_arrow_table()
 
 
-def _mapped(path: Path) -> mmap.mmap | bytes:
-    """The file's bytes, mapped (read ahead by the kernel, no copy); unmapped when the last reference goes."""
-    with path.open("rb") as fh:
-        if path.stat().st_size == 0:
-            return b""
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    for advice in ("MADV_SEQUENTIAL", "MADV_WILLNEED"):
-        if hasattr(mmap, advice):
-            mapped.madvise(getattr(mmap, advice))
-    return mapped
-
-
 def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Result:
     """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation.
 
@@ -380,11 +367,9 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     (arg_min over line_no).
     """
     create_tables(con)
-    raw = _mapped(path)
-    with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib releases the GIL: hashed while sliced
-        digest = hasher.submit(hashlib.sha256, raw)
-        fields = _fields(con, path, raw)
-        sha256 = digest.result().hexdigest()
+    raw, digest = readahead.take(path)  # hashed in a thread while the fields are cut
+    fields = _fields(con, path, raw)
+    sha256 = digest.result()
     del raw
     with in_memory(con, "pm304_fields", fields), in_memory(con, "pm304_pseudonyms", pseudonyms(con, DISTINCT_BSNS)):
         con.execute(MESSAGES)

@@ -21,13 +21,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from zorginkoop.domains import Domain
 from zorginkoop.engine.policy import Policy
 from zorginkoop.reporting.workbook import sheet_count, sheet_rows
+from zorginkoop.sqltext import literal
 
 TABLE_LIMIT = 200  # rows of a worklist shown in the page; the rest are in the Parquet file and selectie.xlsx
 
 
 def _rows(con, out_dir: Path, name: str, sql: str):
-    path = str(out_dir / f"{name}.parquet").replace("'", "''")
-    return con.execute(sql.replace("{t}", f"read_parquet('{path}')")).fetchall()
+    return con.execute(sql.replace("{t}", f"read_parquet({literal(out_dir / f'{name}.parquet')})")).fetchall()
 
 
 def _cell(value) -> str:

@@ -7,17 +7,18 @@ from pathlib import Path
 import duckdb
 
 from zorginkoop.domains import Domain
+from zorginkoop.sqltext import literal
 
 
 def outcome_counts(decisions_parquet: Path, domain: Domain) -> list[tuple[str, str, int]]:
     """(outcome, split value, units) for every combination that occurs, in the domain's outcome order.
 
     The split is the domain's summary column: discipline for paramedie, segment for GGZ."""
-    path = str(decisions_parquet).replace("'", "''")
+    path = literal(decisions_parquet)
     column = domain.summary_column
     with duckdb.connect() as con:
         rows = con.execute(f'select outcome, coalesce(cast("{column}" as varchar), \'-\'), count(*) '
-                           f"from read_parquet('{path}') group by all").fetchall()
+                           f"from read_parquet({path}) group by all").fetchall()
     rank = {o: i for i, o in enumerate(domain.outcome_order)}
     return sorted(rows, key=lambda r: (rank.get(r[0], 99), r[0], r[1]))
 

@@ -34,6 +34,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zorginkoop.domains import BESLUITEN, Domain, Sheet
+from zorginkoop.sqltext import literal
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -61,17 +62,17 @@ def cell_value(value):
 
 def sheet_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, sheet: Sheet, limit: int | None = None) -> list[tuple]:
     """The sheet's rows in the order of its Parquet file; with `limit`, only the first so many."""
-    parquet = str(out_dir / f"{sheet.output}.parquet").replace("'", "''")
+    parquet = literal(out_dir / f"{sheet.output}.parquet")
     where = f"where {sheet.where}" if sheet.where else ""
     select = ", ".join(f'"{c}"' for c, _ in sheet.all_columns)
     head = f"limit {int(limit)}" if limit is not None else ""
-    return con.execute(f"select {select} from read_parquet('{parquet}') {where} {head}").fetchall()
+    return con.execute(f"select {select} from read_parquet({parquet}) {where} {head}").fetchall()
 
 
 def sheet_count(con: duckdb.DuckDBPyConnection, out_dir: Path, sheet: Sheet) -> int:
-    parquet = str(out_dir / f"{sheet.output}.parquet").replace("'", "''")
+    parquet = literal(out_dir / f"{sheet.output}.parquet")
     where = f"where {sheet.where}" if sheet.where else ""
-    return con.execute(f"select count(*) from read_parquet('{parquet}') {where}").fetchone()[0]
+    return con.execute(f"select count(*) from read_parquet({parquet}) {where}").fetchone()[0]
 
 
 def review_fields(sheet: Sheet, domain: Domain) -> list[tuple[str, int, str]]:

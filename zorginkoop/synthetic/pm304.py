@@ -15,6 +15,7 @@ import duckdb
 
 from zorginkoop.ingest.pm304 import RECORD_LENGTH, layout
 from zorginkoop.synthetic.people import SURNAMES
+from zorginkoop.sqltext import literal
 
 
 def render_record(record: str, values: dict[str, str]) -> str:
@@ -138,7 +139,7 @@ def write_pm304_file(con: duckdb.DuckDBPyConnection, where: str, target: Path) -
         "Aantal prestatierecords": _num("n04", 6), "Aantal commentaarrecords": "'000000'",
         "Totaal aantal detailrecords": _num("n02 + n04", 7), "Totaal declaratiebedrag": _num("abs(total)", 11),
         "Indicatie debet/credit": "case when total < 0 then 'C' else 'D' end"})
-    quoted = str(target).replace("'", "''")
+    quoted = literal(target)
     con.execute(f"""
         copy (
             with part as (select * from numbered where {where}),
@@ -163,6 +164,6 @@ def write_pm304_file(con: duckdb.DuckDBPyConnection, where: str, target: Path) -
                 select m.first_k, 9223372036854775807, 9, 0, {rec99} from messages as m
             )
             select line || chr(13) from lines order by msg, pat, kind, seq
-        ) to '{quoted}' (format csv, header false, quote '', escape '', delim '\\x01')
+        ) to {quoted} (format csv, header false, quote '', escape '', delim '\\x01')
     """)
     return con.execute(f"select count(*) from numbered where {where}").fetchall()[0][0]

@@ -22,6 +22,7 @@ import duckdb
 
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError
+from zorginkoop.sqltext import identifier, literal
 from zorginkoop.validation.suites import TABLE_CHECKED, SuiteError
 
 # Patterns that mean "the file is written in another convention", not "this row is wrong".
@@ -44,18 +45,10 @@ class RowCheckResult:
     rows_quarantined: int
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _reason(column: str, explain: str) -> str:
     """SQL for the reason text; `{value}` and `{length}` in the suite's explain are filled in."""
-    value = f"coalesce({_q(column)}, '')"
-    text = _lit(explain if "{value}" in explain else f"{column} '{{value}}': {explain}")
+    value = f"coalesce({identifier(column)}, '')"
+    text = literal(explain if "{value}" in explain else f"{column} '{{value}}': {explain}")
     return f"replace(replace({text}, '{{value}}', {value}), '{{length}}', cast(length({value}) as varchar))"
 
 
@@ -68,19 +61,19 @@ def value_checks(spec: InputFile) -> list[tuple[str, str, str]]:
         column = kwargs.get("column")
         if column is None or column in spec.private_columns:
             continue
-        c = _q(column)
+        c = identifier(column)
         kind = e["type"]
         if kind == "expect_column_values_to_not_be_null":
-            checks.append((column, f"{c} is null", _lit(f"{column} is empty: {explain}")))
+            checks.append((column, f"{c} is null", literal(f"{column} is empty: {explain}")))
         elif kind == "expect_column_values_to_match_regex":
-            checks.append((column, f"{c} is not null and not regexp_full_match({c}, {_lit(kwargs['regex'])})",
+            checks.append((column, f"{c} is not null and not regexp_full_match({c}, {literal(kwargs['regex'])})",
                            _reason(column, explain)))
         elif kind == "expect_column_values_to_match_strftime_format":
             checks.append((column, f"{c} is not null and regexp_full_match({c}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-                                   f"and try_strptime({c}, {_lit(kwargs['strftime_format'])}) is null",
+                                   f"and try_strptime({c}, {literal(kwargs['strftime_format'])}) is null",
                            _reason(column, explain)))
         elif kind == "expect_column_values_to_be_in_set":
-            values = ", ".join(_lit(v) for v in kwargs["value_set"])
+            values = ", ".join(literal(v) for v in kwargs["value_set"])
             checks.append((column, f"{c} is not null and {c} not in ({values})", _reason(column, explain)))
         elif kind not in TABLE_CHECKED:  # load_suite refuses it first; never skip a check silently
             raise SuiteError(f"suite {spec.suite_path}: no row check for expectation type '{kind}'")
@@ -110,12 +103,12 @@ def refuse_foreign_formats(con: duckdb.DuckDBPyConnection, spec: InputFile) -> l
     for column, kind in kinds.items():
         pattern, problem, hint = FILE_FORMATS[kind]
         found = con.execute(f"select count(*) from {values} where _set = {sets[column]} "
-                            f"and regexp_full_match({_q(column)}, {_lit(pattern)})").fetchall()[0][0]
+                            f"and regexp_full_match({identifier(column)}, {literal(pattern)})").fetchall()[0][0]
         if not found:
             continue
         rows = con.execute(f"""
-            select _file, {_q(column)}, _line from raw.{spec.table}
-            where regexp_full_match({_q(column)}, {_lit(pattern)}) order by _file, _line limit 5
+            select _file, {identifier(column)}, _line from raw.{spec.table}
+            where regexp_full_match({identifier(column)}, {literal(pattern)}) order by _file, _line limit 5
         """).fetchall()
         errors.append(BadInputError(rows[0][0], problem, column=column, examples_formatted=True,
                                     examples=[f"'{v}' (line {line})" for _, v, line in rows], hint=hint))
@@ -136,8 +129,8 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
     # grouping_id has a bit per column, set where the column is rolled up: a column's own set has all but its own.
     sets = {c: (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)) for i, c in enumerate(columns)}
     if columns:
-        quoted = ", ".join(_q(c) for c in columns)
-        grouping = ", ".join(f"({_q(c)})" for c in columns)
+        quoted = ", ".join(identifier(c) for c in columns)
+        grouping = ", ".join(f"({identifier(c)})" for c in columns)
         create = "create or replace temp table" if fresh else "create temp table if not exists"
         con.execute(f"{create} {name} as select {quoted}, grouping_id({quoted}) as _set "
                     f"from raw.{spec.table} group by grouping sets ({grouping})")
@@ -158,7 +151,7 @@ def _failing_filter(con: duckdb.DuckDBPyConnection, spec: InputFile, checks: lis
     values, sets = column_values(con, spec)
     terms, tables = [], []
     for i, column in enumerate(dict.fromkeys(c for c, _, _ in checks)):
-        c, name = _q(column), f"bad_values_{i}"
+        c, name = identifier(column), f"bad_values_{i}"
         bad = " or ".join(f"coalesce({condition}, false)" for col, condition, _ in checks if col == column)
         con.execute(f"create or replace temp table {name} as select {c} from {values} where _set = {sets[column]} and ({bad})")
         tables.append(name)
@@ -179,7 +172,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     rows are compared), and the counts come from the small tables of problems.
     """
     table, columns = spec.table, spec.loaded_columns
-    cols = ", ".join(_q(c) for c in columns)
+    cols = ", ".join(identifier(c) for c in columns)
     checks = value_checks(spec)
     con.execute("create schema if not exists validated")
     # Exact duplicates: per group of equal rows the first (file, line) stays. Only rows whose hash
@@ -213,15 +206,15 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     for name in [*bad_value_tables, _values_table(spec)]:
         con.execute(f"drop table if exists {name}")
     problems = " union all ".join(
-        f"select _file, _line, {_lit(column)} as col, cast({_q(column)} as varchar) as value, {reason} as reason "
+        f"select _file, _line, {literal(column)} as col, cast({identifier(column)} as varchar) as value, {reason} as reason "
         f"from failing_rows where {condition}"
         for column, condition, reason in checks) or "select null, null, null, null, null where false"
     con.execute(f"create or replace temp table value_problems as {problems}")
     key = [k for k in spec.key if k in columns]
     if key:
-        key_cols = ", ".join(_q(k) for k in key)
-        key_text = " || ', ' || ".join(f"coalesce({_q(k)}, '')" for k in key)
-        same_key = " and ".join(f"candidates.{_q(k)} is not distinct from repeated.{_q(k)}" for k in key)
+        key_cols = ", ".join(identifier(k) for k in key)
+        key_text = " || ', ' || ".join(f"coalesce({identifier(k)}, '')" for k in key)
+        same_key = " and ".join(f"candidates.{identifier(k)} is not distinct from repeated.{identifier(k)}" for k in key)
         con.execute(f"""
             insert into value_problems
             with candidates as (
@@ -237,9 +230,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
                     list(_line) over (partition by {key_cols}) as lines
                 from (select candidates.* from candidates semi join repeated on {same_key})
             )
-            select _file, _line, {_lit(', '.join(key))}, {key_text},
+            select _file, _line, {literal(', '.join(key))}, {key_text},
                 format('key ({{}}) = {{}} occurs on {{}} rows that disagree (lines {{}}); all are kept out',
-                       {_lit(', '.join(key))}, {key_text}, n, array_to_string(list_sort(lines)[1:5], ', '))
+                       {literal(', '.join(key))}, {key_text}, n, array_to_string(list_sort(lines)[1:5], ', '))
             from conflicts where n > 1
         """)
     con.execute("""
@@ -302,12 +295,12 @@ def record_codes(con: duckdb.DuckDBPyConnection, spec: InputFile, source: str, w
     for column in columns:
         # An AGB code that lost its leading zeros is also traced with them restored: only to find
         # the unit to review, never to load the row.
-        restored = (f"case when length({_q(column)}) < 8 then lpad({_q(column)}, 8, '0') else {_q(column)} end"
-                    if "agb" in column else _q(column))
+        restored = (f"case when length({identifier(column)}) < 8 then lpad({identifier(column)}, 8, '0') else {identifier(column)} end"
+                    if "agb" in column else identifier(column))
         con.execute(f"""
             insert into raw.quarantine_codes
-            select distinct _file, _line, {_lit(column)}, {restored} from {source}
-            where {where} and regexp_full_match({_q(column)}, '[0-9]{{4,12}}')
+            select distinct _file, _line, {literal(column)}, {restored} from {source}
+            where {where} and regexp_full_match({identifier(column)}, '[0-9]{{4,12}}')
         """)
 
 
