@@ -73,13 +73,13 @@ def test_large_tables_are_validated_as_distinct_values(tmp_path, policy, monkeyp
 
 def test_distinct_values_frame_holds_every_checked_value(tmp_path, policy):
     from zorginkoop.ingest.bundle import input_files
-    from zorginkoop.validation.validate import _loaded_part, distinct_values_frame
+    from zorginkoop.validation.validate import _loaded_part, distinct_values, distinct_values_frame
 
     db = tmp_path / "run.duckdb"
     pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
     spec = next(s for s in input_files(policy.domain) if s.table == "claims")
     with duckdb.connect(str(db)) as con:
-        frame = distinct_values_frame(con, spec, _loaded_part(spec))
+        frame = distinct_values_frame(distinct_values(con, spec, _loaded_part(spec)))
         for column in ("praktijk_agb", "datum_prestatie", "declaratiebedrag"):
             expected = {r[0] for r in con.execute(f"select distinct {column} from validated.claims").fetchall()}
             assert set(frame[column]) == expected, column

@@ -50,14 +50,14 @@ def test_every_suite_runs_and_reports_its_batch(tmp_path, policy, monkeypatch):
 def test_the_worker_process_judges_as_this_process_does_and_reports_its_failures(tmp_path):
     """The run's GE worker (validate.Worker): the same outcome as in this process, Data Docs
     written, and an error inside it raised here with GE's message, not a hang."""
-    import pandas as pd
+    import pyarrow as pa
 
     from zorginkoop.validation.validate import SuiteJob, Worker, run_suites
 
     suite = {"name": "t", "meta": {}, "expectations": [
         {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": {"explain": "a is required"}}]}
-    job = SuiteJob("t", suite, pd.DataFrame({"a": ["x", None, "y"]}), "rows", 3)
-    broken = SuiteJob("u", {"name": "u", "no_such_field": []}, job.frame, "rows", 3)
+    job = SuiteJob("t", suite, pa.table({"a": ["x", None, "y"]}), "rows", 3)
+    broken = SuiteJob("u", {"name": "u", "no_such_field": []}, job.data, "rows", 3)
     worker = Worker()
     try:
         remote = worker.run([job], tmp_path / "docs")

@@ -10,8 +10,8 @@ other as the distinct values of each column (value expectations hold for every r
 when they hold for every distinct value; key uniqueness is then checked row by row in SQL).
 All suites run in one ephemeral context, and Data Docs are built once at the end.
 
-The frames are built here, from DuckDB; GE runs on them in run_suites. The run's flow has that
-done in a worker process (prepare_worker, started by `zorginkoop run` while Prefect's server
+The rows (or distinct values) are fetched here from DuckDB as Arrow; GE's pandas frames are made
+from them where GE runs, in run_suites (SuiteJob.frame). The run's flow has that done in a worker process (prepare_worker, started by `zorginkoop run` while Prefect's server
 boots, so GE's import and context are ready by then): GE is pure Python, and in a thread of the
 run's own process it held the GIL that the selection beside it needs between its SQL statements,
 which doubled the selection's time. Called directly (pipeline.validate, `publish`) it runs in
@@ -63,16 +63,16 @@ def _value_columns(suite: dict) -> set[str]:
     return {e["kwargs"]["column"] for e in suite["expectations"] if "column" in e["kwargs"]}
 
 
-def distinct_values_frame(con, spec: InputFile, suite: dict):
-    """Every distinct value of every checked column, padded with that column's first value.
+def distinct_values(con, spec: InputFile, suite: dict) -> dict:
+    """Every distinct value of every checked column (sorted, a null first), and the first value of
+    each other column: Arrow arrays, fetched by DuckDB without Python objects (distinct_values_frame
+    makes the batch where GE runs).
 
     Value expectations (not null, regex, date format, value set) hold for every row exactly
     when they hold for every distinct value, so GE still judges every row, at the cost of the
     distinct values only. Key uniqueness is enforced row by row in SQL (rowchecks) and is
     left out of this batch.
     """
-    import pandas as pd
-
     checked = _value_columns(suite)
     values = {}
     for column in spec.loaded_columns:
@@ -80,9 +80,17 @@ def distinct_values_frame(con, spec: InputFile, suite: dict):
             sql = f'select distinct "{column}" from validated.{spec.table} order by 1 nulls first'
         else:  # the first distinct value, found without listing them all
             sql = f'select "{column}" from validated.{spec.table} order by 1 nulls first limit 1'
-        values[column] = con.sql(sql).to_arrow_table().column(0).to_pylist()
+        values[column] = con.sql(sql).to_arrow_table().column(0).combine_chunks()
+    return values
+
+
+def distinct_values_frame(values: dict):
+    """The batch GE judges for distinct values: one column per checked column, each padded with its
+    first value to the longest."""
+    import pandas as pd
+
     longest = max(len(v) for v in values.values())
-    return pd.DataFrame({c: _categorical(v, longest) for c, v in values.items()})
+    return pd.DataFrame({c: _categorical(v.to_pylist(), longest) for c, v in values.items()})
 
 
 def _categorical(distinct: list, length: int):
@@ -234,12 +242,24 @@ def prepare_worker() -> Worker:
 
 @dataclass
 class SuiteJob:
-    """One suite and the frame it judges; what travels to the worker process."""
+    """One suite and the rows it judges; what travels to the worker process. The rows travel as Arrow
+    (DuckDB fetches them without Python objects) and become GE's pandas batch where GE runs (frame):
+    built in the run's process, that Python held the GIL the selection beside it needs."""
     table: str
     suite: dict
-    frame: Any  # pandas DataFrame
+    data: Any   # pyarrow Table ("rows"), or {column: pyarrow Array} of distinct values ("distinct values")
     mode: str   # "rows" or "distinct values"
     rows: int
+
+    def frame(self):
+        if self.mode != "rows":
+            return distinct_values_frame(self.data)
+        frame = self.data.to_pandas()
+        return frame.astype(object).where(frame.notna(), None)
+
+    def batch_rows(self) -> int:
+        """Rows in GE's batch: the table's, or the longest list of distinct values."""
+        return self.data.num_rows if self.mode == "rows" else max(len(v) for v in self.data.values())
 
 
 def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
@@ -267,11 +287,11 @@ def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
         # would be of distinct values, not rows (and computing them is a third of GE's time); a
         # failing suite runs again for every unexpected value, so that a failure counts and shows
         # rows, not padded batch entries.
-        distinct = job.mode != "rows"
-        outcome = definition.run(batch_parameters={"dataframe": job.frame},
+        distinct, frame = job.mode != "rows", job.frame()
+        outcome = definition.run(batch_parameters={"dataframe": frame},
                                  result_format="BOOLEAN_ONLY" if distinct else "SUMMARY")
         if not outcome.success and distinct:
-            outcome = definition.run(batch_parameters={"dataframe": job.frame},
+            outcome = definition.run(batch_parameters={"dataframe": frame},
                                      result_format={"result_format": "COMPLETE", "include_unexpected_rows": False})
         outcomes.append({"success": outcome.success, "evaluated": len(outcome.results),
                          "failed": [r.to_json_dict() for r in outcome.results if not r.success]})
@@ -356,12 +376,11 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
             mode = "distinct values"
             suite_json["expectations"] = [e for e in suite_json["expectations"] if "unique" not in e["type"]]
             suite_json["meta"]["batch"] = "distinct values per column (key uniqueness checked row by row in SQL)"
-            frame = distinct_values_frame(con, spec, suite_json)
+            data = distinct_values(con, spec, suite_json)
         else:
             mode = "rows"
-            frame = con.execute(f"select * exclude (_file, _line) from validated.{spec.table}").df()
-            frame = frame.astype(object).where(frame.notna(), None)
-        jobs.append((spec, SuiteJob(spec.table, suite_json, frame, mode, rows)))
+            data = con.sql(f"select * exclude (_file, _line) from validated.{spec.table}").to_arrow_table()
+        jobs.append((spec, SuiteJob(spec.table, suite_json, data, mode, rows)))
     batch = [job for _, job in jobs]
     outcomes = prepare_worker().run(batch, docs_dir) if in_worker else run_suites(batch, docs_dir)
     results, errors = [], []
@@ -369,7 +388,7 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
         failed = outcome["failed"]
         results.append(SuiteResult(spec.table, outcome["success"], outcome["evaluated"], len(failed), job.rows, job.mode))
         errors += [_describe_failure(con, spec, r, distinct=job.mode != "rows") for r in failed]
-        log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, outcome["evaluated"], len(failed), len(job.frame))
+        log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, outcome["evaluated"], len(failed), job.batch_rows())
     if errors:
         raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
     return results
