@@ -15,7 +15,8 @@ import duckdb
 import pytest
 
 from zorginkoop.engine import pipeline
-from zorginkoop.errors import BadInputError
+from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.ingest.bundle import input_files
 
 from .builder import Bundle
 
@@ -203,3 +204,39 @@ def test_bsn_is_never_loaded(tmp_path, policy):
         columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
     assert "bsn" not in columns and "patient_pseudonym" in columns
     assert b"111222333" not in db.read_bytes()
+
+
+def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, policy, monkeypatch):
+    """rowchecks.TableChecks runs the tables on connections of their own, side by side: the same
+    counts, quarantine (with its codes) and validated rows as checking one table after another, and
+    a refusal in two files reports both, in the bundle's order."""
+    bundle = good_bundle()
+    bundle.write(tmp_path / "bundle")
+
+    def checked(workers: str) -> tuple:
+        monkeypatch.setenv("ZORGINKOOP_INGEST_WORKERS", workers)
+        db = tmp_path / f"run-{workers}.duckdb"
+        reports, _ = pipeline.validate(db, policy, pipeline.ingest(db, policy, tmp_path / "bundle"), run_expectations=False)
+        with duckdb.connect(str(db)) as con:
+            quarantine = con.execute("select * from raw.quarantine order by all").fetchall()
+            codes = con.execute("select * from raw.quarantine_codes order by all").fetchall()
+            validated = con.execute("select table_name, estimated_size from duckdb_tables() where schema_name = 'validated' "
+                                    "union all select view_name, null from duckdb_views() where schema_name = 'validated' "
+                                    "order by 1").fetchall()
+        return sorted((r.path, r.rows_read, r.rows_loaded, r.rows_deduplicated, r.rows_quarantined) for r in reports), \
+            quarantine, codes, validated
+
+    one, two = checked("1"), checked("2")
+    assert one == two
+    assert any(read for _, read, *_ in one[0])
+
+    # refused side by side: both files reported, in the bundle's order, whichever finished first
+    b = good_bundle()
+    b.rows["behandelindex"][0]["bi"] = "98,4"
+    b.add("applications", praktijk_agb="04000001", discipline="fysiotherapie", aanvraagdatum="30-09-2023")
+    with pytest.raises(BadInputErrors) as refused:
+        run(tmp_path / "refused", policy, b)
+    order = [spec.path for spec in input_files(policy.domain)]
+    files = [e.file for e in refused.value.errors]
+    assert sorted(files) == ["applications/applications.csv", "behandelindex/behandelindex.csv"]
+    assert files == sorted(files, key=lambda f: next(i for i, p in enumerate(order) if f.startswith(p.rstrip("*"))))

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     threads: int | None = Field(None, ge=1, description="DuckDB threads per connection (unset: DuckDB's default, every core); outputs are the same for any value.")
     memory_limit: str | None = Field(None, description="DuckDB `memory_limit`, e.g. `3GB`: above it a run spills to the temp directory (unset: DuckDB's default, 80 % of RAM).")
     temp_directory: Path | None = Field(None, description="Where DuckDB spills (unset: beside the run's database).")
-    ingest_workers: int = Field(2, ge=1, description="Input files loaded side by side, each on its own connection.")
+    ingest_workers: int = Field(2, ge=1, description="Input files loaded, and tables row-checked, side by side, each on its own connection.")
     ge_max_rows: int = Field(10000, ge=1, description="Above this many rows Great Expectations gets a table's distinct values per column instead of its rows.")
     pseudonym_key: SecretStr | None = Field(None, description="Key of the patient pseudonyms (HMAC-SHA256); unset: the key file.")
     pseudonym_key_file: Path = Field(Path("~/.config/zorginkoop/pseudonym.key"), description="Key file, generated on first use (mode 0600) when `ZORGINKOOP_PSEUDONYM_KEY` is unset.")

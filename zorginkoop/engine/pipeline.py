@@ -21,7 +21,7 @@ from zorginkoop.engine.models import ModelRun, run
 from zorginkoop.engine.outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
 from zorginkoop.engine.policy import Policy, load_into_duckdb
 from zorginkoop.errors import BadInputError, BadInputErrors
-from zorginkoop.validation.rowchecks import check_rows, quarantine_summary, refuse_foreign_formats
+from zorginkoop.validation.rowchecks import TableChecks, quarantine_summary
 from zorginkoop.validation.validate import SuiteResult, validate_bundle
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,11 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
     tolerances = {spec.table: policy.parameters.quarantine_tolerance if spec.quarantine_tolerance is None
                   else spec.quarantine_tolerance for spec in specs}
     with connect(db_path) as con:
-        errors = [e for spec in specs if spec.may_refuse_bundle for e in refuse_foreign_formats(con, spec)]
-        if errors:
-            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
-        checked = {r.file: r for spec in specs for r in check_rows(con, spec)}
+        with TableChecks(con, specs) as checks:
+            errors = checks.refusals([spec for spec in specs if spec.may_refuse_bundle])
+            if errors:
+                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            checked = {r.file: r for r in checks.results()}
         for report in reports:
             result = checked.get(report.path)
             if result:

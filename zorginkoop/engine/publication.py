@@ -21,7 +21,7 @@ from zorginkoop.ingest.loader import create_raw_table, load_file, prepare
 from zorginkoop.engine.models import run
 from zorginkoop.engine.outputs import DATABASE_NAME, output_writer, write_query
 from zorginkoop.engine.policy import Policy
-from zorginkoop.validation.rowchecks import check_rows, refuse_foreign_formats
+from zorginkoop.validation.rowchecks import TableChecks
 from zorginkoop.validation.validate import validate_bundle
 
 
@@ -47,10 +47,11 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
             con.execute("delete from raw.quarantine")
             create_raw_table(con, spec)
             report = load_file(con, spec, acceptances, ACCEPTANCES)
-            errors = refuse_foreign_formats(con, spec)
-            if errors:
-                raise errors[0]
-            check_rows(con, spec)
+            with TableChecks(con, [spec]) as checks:
+                errors = checks.refusals()
+                if errors:
+                    raise errors[0]
+                checks.results()
             validate_bundle(con, [spec])
             run(con, policy.domain, select=SELECT)
             # quarantine: only the acceptance rows; the run's own quarantine stays with the run

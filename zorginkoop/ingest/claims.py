@@ -23,7 +23,7 @@ from zorginkoop.errors import BadInputError, BadInputErrors
 from zorginkoop.ingest.loader import FileReport, load_files, prepare
 from zorginkoop.engine.models import run_model
 from zorginkoop.engine.outputs import output_writer, write_query
-from zorginkoop.validation.rowchecks import check_rows, refuse_foreign_formats
+from zorginkoop.validation.rowchecks import TableChecks
 
 
 def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Path, str]]:
@@ -52,10 +52,11 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
         results = load_files(con, [(spec, path, rel) for path, rel in claim_files(paths, spec.extensions)])
         reports = [r for r in results if isinstance(r, FileReport)]
         errors = [r for r in results if isinstance(r, BadInputError)]
-        errors += refuse_foreign_formats(con, spec)
-        if errors:
-            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
-        checked = {r.file: r for r in check_rows(con, spec)}
+        with TableChecks(con, [spec]) as checks:
+            errors += checks.refusals()
+            if errors:
+                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            checked = {r.file: r for r in checks.results()}
         for report in reports:
             if report.path in checked:
                 report.rows_deduplicated = checked[report.path].rows_deduplicated
