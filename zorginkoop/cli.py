@@ -297,7 +297,7 @@ def run(
 
     # Great Expectations' worker process imports GE and builds its context (seconds) while the
     # server boots and the flow is imported.
-    prepare_worker()
+    prepare_worker(debug)
     from flows.annual_selection import annual_selection
 
     progress.enable(not quiet)

@@ -10,12 +10,13 @@ other as the distinct values of each column (value expectations hold for every r
 when they hold for every distinct value; key uniqueness is then checked row by row in SQL).
 All suites run in one ephemeral context, and Data Docs are built once at the end.
 
-The rows (or distinct values) are fetched here from DuckDB as Arrow; GE's pandas frames are made
-from them where GE runs, in run_suites (SuiteJob.frame). The run's flow has that done in a worker process (prepare_worker, started by `zorginkoop run` while Prefect's server
-boots, so GE's import and context are ready by then): GE is pure Python, and in a thread of the
-run's own process it held the GIL that the selection beside it needs between its SQL statements,
-which doubled the selection's time. Called directly (pipeline.validate, `publish`) it runs in
-this process.
+The rows (or distinct values) are fetched here from DuckDB as Arrow; GE's pandas frames are
+made from them where GE runs, in run_suites (SuiteJob.frame). The run's flow has that done in a
+worker process (prepare_worker, started by `zorginkoop run` while Prefect's server boots, so GE's
+import and context are ready by then): GE is pure Python, and in a thread of the run's own
+process it held the GIL that the selection beside it needs between its SQL statements, which
+doubled the selection's time. Called directly (pipeline.validate, `publish`) it runs in this
+process.
 """
 
 from __future__ import annotations
@@ -169,11 +170,11 @@ class Worker:
     with this process's exit, and when this process is killed it sees its parent gone and ends
     too, also while still importing GE (so it never holds a caller's output open)."""
 
-    def __init__(self) -> None:
+    def __init__(self, debug: bool = False) -> None:
         context = multiprocessing.get_context("spawn")
         self._pipe, child = context.Pipe()
         self._lock = threading.Lock()
-        self.process = context.Process(target=_serve, args=(child,), name="gx-worker", daemon=True)
+        self.process = context.Process(target=_serve, args=(child, debug), name="gx-worker", daemon=True)
         self.process.start()
         child.close()
 
@@ -189,9 +190,10 @@ class Worker:
         return value
 
 
-def _serve(pipe) -> None:
+def _serve(pipe, debug: bool = False) -> None:
     """The worker process: a lower priority (it must not slow the Prefect server's start or the
-    run's SQL; it works in what they leave), the run's console logging (GE's warnings only), GE's
+    run's SQL; it works in what they leave), the run's console logging (GE's warnings only; with
+    --debug in full, tracebacks too), GE's
     context built at once, then one batch of suites after another until the pipe closes."""
     import os
     import traceback
@@ -213,7 +215,7 @@ def _serve(pipe) -> None:
     # tqdm (GE's progress bars, off) would make a multiprocessing lock; this process ends by a
     # signal when the run ends, and the lock would be reported as leaked on the run's console.
     tqdm.tqdm.set_lock(threading.RLock())
-    setup_console(logging.WARNING, debug=False)
+    setup_console(logging.WARNING, debug=debug)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     prepare_context()
     while True:
@@ -230,13 +232,14 @@ def _serve(pipe) -> None:
 _worker: Worker | None = None
 
 
-def prepare_worker() -> Worker:
+def prepare_worker(debug: bool = False) -> Worker:
     """The process that runs the suites for this process's runs (validate_bundle in_worker), started
-    now: it imports GE and builds a context while the caller goes on. One per process, reused."""
+    now: it imports GE and builds a context while the caller goes on. One per process, reused;
+    debug: its console shows what the run's does with --debug."""
     global _worker
     with _prepared_lock:
         if _worker is None or not _worker.process.is_alive():
-            _worker = Worker()
+            _worker = Worker(debug)
         return _worker
 
 
