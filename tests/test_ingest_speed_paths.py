@@ -74,6 +74,16 @@ def test_readahead_gives_the_files_bytes_and_sha256(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert readahead.take(empty)[0] == b"" and readahead.sha256(empty) == hashlib.sha256(b"").hexdigest()
+    readahead.start(data)  # a file changed after it was read ahead is read again, not taken stale
+    readahead.take(data)[1].result()
+    readahead.start(data)
+    (tmp_path / "new").write_bytes(b"changed since")
+    os.replace(tmp_path / "new", data)  # a new file in its place (rewriting a mapped file in place can fault its reader)
+    raw, digest = readahead.take(data)
+    assert bytes(raw) == b"changed since" and digest.result() == hashlib.sha256(b"changed since").hexdigest()
+    readahead.start(data)  # a load that failed lets go of what it read ahead
+    readahead.discard(data)
+    assert not readahead._started
     missing = tmp_path / "missing.asc"
     readahead.start(missing)
     with pytest.raises(FileNotFoundError):

@@ -87,6 +87,13 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
 def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
     readahead.start(path)  # its SHA-256, hashed beside the load
+    try:
+        return _load_file(con, spec, path, rel)
+    finally:
+        readahead.discard(path)  # taken by a load that succeeded; let go when it failed
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
         result = load_pm304(con, path, rel)
         return FileReport(spec.table, rel, result.sha256, rows_read=result.lines,

@@ -15,7 +15,7 @@ import threading
 from concurrent.futures import Future
 from pathlib import Path
 
-_started: dict[Path, tuple[Future, Future]] = {}
+_started: dict[Path, tuple[tuple[int, int] | None, Future, Future]] = {}  # path -> version, bytes, digest
 _lock = threading.Lock()
 
 
@@ -42,13 +42,26 @@ def _read(path: Path, raw: Future, digest: Future) -> None:
                 future.set_exception(exc)
 
 
+def _version(path: Path) -> tuple[int, int] | None:
+    """What tells one content of the file from another: its size and modification time."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
 def start(path: Path) -> None:
-    """Map and hash the file in a daemon thread, unless that was started already."""
+    """Map and hash the file in a daemon thread, unless that was started already for the file as
+    it is now (a file changed since is read again)."""
     path = Path(path).resolve()
+    version = _version(path)
     with _lock:
-        if path in _started:
+        started = _started.get(path)
+        if started is not None and started[0] == version:
             return
-        futures = _started[path] = (Future(), Future())
+        futures = (Future(), Future())
+        _started[path] = (version, *futures)
     threading.Thread(target=_read, args=(path, *futures), name="readahead", daemon=True).start()
 
 
@@ -56,8 +69,14 @@ def take(path: Path) -> tuple[mmap.mmap | bytes, Future]:
     """The file's bytes (waiting for the mapping only) and the future of its SHA-256 hex digest."""
     start(path)
     with _lock:
-        raw, digest = _started.pop(Path(path).resolve())
+        _, raw, digest = _started.pop(Path(path).resolve())
     return raw.result(), digest
+
+
+def discard(path: Path) -> None:
+    """Let go of what was read ahead and not taken (a file whose load failed)."""
+    with _lock:
+        _started.pop(Path(path).resolve(), None)
 
 
 def sha256(path: Path) -> str:
