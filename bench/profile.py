@@ -15,9 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from zorginkoop.engine.database import connect, load_seeds
+from zorginkoop.engine import pipeline
+from zorginkoop.engine.database import connect
 from zorginkoop.engine.models import run
-from zorginkoop.engine.policy import Policy, load_into_duckdb, load_policy
+from zorginkoop.engine.policy import Policy, load_policy
 from zorginkoop.ingest import loader as ingest
 from zorginkoop.ingest.bundle import input_files
 from zorginkoop.validation.rowchecks import check_rows
@@ -39,9 +40,7 @@ def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool)
     load_file = ingest.load_file
     ingest.load_file = lambda con, spec, path, rel: timed(storage, "ingest", rel, load_file, con, spec, path, rel)
     try:
-        load_into_duckdb(policy, con)
-        load_seeds(con, policy.domain.name)
-        ingest.ingest_bundle(con, specs, bundle)
+        pipeline.ingest_into(con, policy, bundle)
     finally:
         ingest.load_file = load_file
     for spec in specs:

@@ -60,31 +60,57 @@ def test_two_sluitrecords_report_the_first(tmp_path):
 
 
 def test_readahead_gives_the_files_bytes_and_sha256(tmp_path):
-    """Started early (claims load) or taken cold (the run), the same bytes and digest; an empty
-    file maps to b""; a file that cannot be read raises where it is taken, not in the thread."""
+    """Started early (claims load) or taken cold (the run), the same bytes and digest; a PM304 file
+    is mapped (an empty one is b""), any other only hashed; a file replaced since it was started is
+    read again; a file that cannot be read raises where it is taken, not in the thread."""
     from zorginkoop.ingest import readahead
 
     data = tmp_path / "a.asc"
     data.write_bytes(b"01" + b"x" * 308 + b"\r\n")
-    readahead.start(data)
-    readahead.start(data)  # started once
+    first = readahead.start(data)
+    assert readahead.start(data) is first  # started once
     raw, digest = readahead.take(data)
     assert bytes(raw) == data.read_bytes() and digest.result() == hashlib.sha256(data.read_bytes()).hexdigest()
     assert readahead.sha256(data) == hashlib.sha256(data.read_bytes()).hexdigest()  # taken again: read again
-    empty = tmp_path / "empty.csv"
+    table = tmp_path / "t.csv"
+    table.write_bytes(b"a,b\n1,2\n")
+    readahead.start(table)
+    assert readahead.take(table)[0] is None and readahead.sha256(table) == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    empty = tmp_path / "empty.asc"
     empty.write_bytes(b"")
     assert readahead.take(empty)[0] == b"" and readahead.sha256(empty) == hashlib.sha256(b"").hexdigest()
-    readahead.start(data)  # a file changed after it was read ahead is read again, not taken stale
-    readahead.take(data)[1].result()
     readahead.start(data)
     (tmp_path / "new").write_bytes(b"changed since")
     os.replace(tmp_path / "new", data)  # a new file in its place (rewriting a mapped file in place can fault its reader)
     raw, digest = readahead.take(data)
     assert bytes(raw) == b"changed since" and digest.result() == hashlib.sha256(b"changed since").hexdigest()
-    readahead.start(data)  # a load that failed lets go of what it read ahead
-    readahead.discard(data)
+    started = readahead.start(data)  # a load that failed lets go of what it read ahead
+    readahead.discard(data, started)
     assert not readahead._started
     missing = tmp_path / "missing.asc"
     readahead.start(missing)
     with pytest.raises(FileNotFoundError):
         readahead.take(missing)
+
+
+def test_readahead_two_loads_of_one_file_at_once(tmp_path):
+    """claims load x.asc x.asc loads one file twice, side by side: each load gets the file's digest,
+    and one load letting go of its read-ahead never takes the other's away."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from zorginkoop.ingest import readahead
+
+    data = tmp_path / "a.asc"
+    data.write_bytes(b"01" + b"x" * 308 + b"\n")
+    expected = hashlib.sha256(data.read_bytes()).hexdigest()
+
+    def load(_):
+        started = readahead.start(data)
+        try:
+            return readahead.sha256(data)
+        finally:
+            readahead.discard(data, started)
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(load, range(2000))) == {expected}
+    assert not readahead._started

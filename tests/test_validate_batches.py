@@ -104,3 +104,22 @@ def test_the_worker_process_ends_when_the_run_is_killed():
         time.sleep(0.2)
     assert not alive()
     assert run.stdout.read() == ""  # the pipe closed: no process holds it open any more
+
+
+def test_the_rows_travel_as_arrow_and_become_the_frame_ge_judged_before(tmp_path, policy):
+    """SuiteJob carries Arrow; the frame made from it where GE runs is the frame the run's process
+    made from DuckDB before (text as objects, None for a null), for every table of the sample."""
+    import pandas as pd
+
+    from zorginkoop.validation.validate import SuiteJob
+
+    db = tmp_path / "run.duckdb"
+    pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
+    with duckdb.connect(str(db)) as con:
+        for spec in input_files(policy.domain):
+            query = f"select * exclude (_file, _line) from validated.{spec.table}"
+            before = con.execute(query).df()
+            before = before.astype(object).where(before.notna(), None)
+            job = SuiteJob(spec.table, {}, con.sql(query).to_arrow_table(), "rows", len(before))
+            pd.testing.assert_frame_equal(job.frame(), before)
+            assert job.batch_rows() == len(before)

@@ -211,12 +211,17 @@ def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, pol
     counts, quarantine (with its codes) and validated rows as checking one table after another, and
     a refusal in two files reports both, in the bundle's order."""
     bundle = good_bundle()
+    # something to keep out in three tables: an impossible date, an exact duplicate, a short AGB code
+    bundle.add("applications", praktijk_agb="04000001", discipline="fysiotherapie", aanvraagdatum="2023-09-31")
+    bundle.rows["behandelindex"].append(dict(bundle.rows["behandelindex"][0]))
+    edit("contracts", 0, praktijk_agb="4000001")(bundle)
     bundle.write(tmp_path / "bundle")
+    tolerant = policy.with_parameters(quarantine_tolerance=1.0)
 
     def checked(workers: str) -> tuple:
         monkeypatch.setenv("ZORGINKOOP_INGEST_WORKERS", workers)
         db = tmp_path / f"run-{workers}.duckdb"
-        reports, _ = pipeline.validate(db, policy, pipeline.ingest(db, policy, tmp_path / "bundle"), run_expectations=False)
+        reports, _ = pipeline.validate(db, tolerant, pipeline.ingest(db, tolerant, tmp_path / "bundle"), run_expectations=False)
         with duckdb.connect(str(db)) as con:
             quarantine = con.execute("select * from raw.quarantine order by all").fetchall()
             codes = con.execute("select * from raw.quarantine_codes order by all").fetchall()
@@ -228,7 +233,12 @@ def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, pol
 
     one, two = checked("1"), checked("2")
     assert one == two
-    assert any(read for _, read, *_ in one[0])
+    counts, quarantine, codes, validated = one
+    assert {path for path, _, _, dup, quarantined in counts if dup or quarantined} == \
+        {"applications/applications.csv", "behandelindex/behandelindex.csv", "contracts/contracts.csv"}
+    assert {(file, column) for file, _, column, *_ in quarantine} >= \
+        {("applications/applications.csv", "aanvraagdatum"), ("contracts/contracts.csv", "praktijk_agb")}
+    assert codes and any(size is not None for _, size in validated)  # codes recorded; copies of the tables with rows kept out
 
     # refused side by side: both files reported, in the bundle's order, whichever finished first
     b = good_bundle()

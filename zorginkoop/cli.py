@@ -340,9 +340,11 @@ def claims_load(
     apply_defaults(quiet=True)
     from zorginkoop.ingest import readahead
 
-    for path in paths:  # mapped and hashed on the other core while the next imports run
-        if path.is_file():
-            readahead.start(path)
+    from zorginkoop.settings import settings
+
+    # the first files to load (largest first), read and hashed on the other core while the next imports run
+    for path in sorted((p for p in paths if p.is_file()), key=lambda p: -p.stat().st_size)[:settings().ingest_workers]:
+        readahead.start(path)
     from zorginkoop.ingest.claims import load_claims
     from zorginkoop.engine.policy import load_policy
 

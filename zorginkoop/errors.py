@@ -53,6 +53,12 @@ class BadInputErrors(BadInputError):
         return "\n".join(lines)
 
 
+def raise_all(errors: list[BadInputError]) -> None:
+    """Raise the problems found, if any: one as itself, several together (BadInputErrors)."""
+    if errors:
+        raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+
+
 class PolicyError(ExpectedError):
     """The policy file is missing or does not validate."""
 

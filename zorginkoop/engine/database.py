@@ -26,7 +26,7 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
         con.execute(f"set memory_limit = '{config.memory_limit}'")
     temp_directory = config.temp_directory or temp_directory
     if temp_directory:
-        con.execute(f"set temp_directory = '{temp_directory}'")
+        con.execute(f"set temp_directory = {literal(temp_directory)}")
     return con
 
 

@@ -20,7 +20,7 @@ from zorginkoop.ingest.loader import FileReport, ingest_bundle
 from zorginkoop.engine.models import ModelRun, run
 from zorginkoop.engine.outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
 from zorginkoop.engine.policy import Policy, load_into_duckdb
-from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.validation.rowchecks import TableChecks, quarantine_summary
 from zorginkoop.validation.validate import SuiteResult, validate_bundle
 
@@ -31,10 +31,14 @@ log = logging.getLogger(__name__)
 def ingest(db_path: Path, policy: Policy, input_dir: Path) -> list[FileReport]:
     """Load the policy, the code lists and every input file (as text) into DuckDB."""
     with connect(db_path) as con:
-        load_into_duckdb(policy, con)
-        load_seeds(con, policy.domain.name)
-        reports = ingest_bundle(con, input_files(policy.domain), input_dir)
-    return reports
+        return ingest_into(con, policy, input_dir)
+
+
+def ingest_into(con, policy: Policy, input_dir: Path) -> list[FileReport]:
+    """ingest on an open connection (the profile's in-memory database, say)."""
+    load_into_duckdb(policy, con)
+    load_seeds(con, policy.domain.name)
+    return ingest_bundle(con, input_files(policy.domain), input_dir)
 
 
 def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir: Path | None = None,
@@ -50,10 +54,9 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
                   else spec.quarantine_tolerance for spec in specs}
     with connect(db_path) as con:
         with TableChecks(con, specs) as checks:
-            errors = checks.refusals([spec for spec in specs if spec.may_refuse_bundle])
-            if errors:
-                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            checks.refuse([spec for spec in specs if spec.may_refuse_bundle])
             checked = {r.file: r for r in checks.results()}
+        errors = []
         for report in reports:
             result = checked.get(report.path)
             if result:
@@ -68,8 +71,7 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
                                  f"the policy tolerates {tolerance:.1%}",
                     examples=quarantine_summary(con, report.path), examples_formatted=True,
                     hint="Correct the source file, or raise quarantine_tolerance in the policy file if these rows may be left out"))
-        if errors:
-            raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+        raise_all(errors)
         suites = validate_bundle(con, specs, docs_dir) if run_expectations else []
     return reports, suites
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from zorginkoop.domains import Domain, get_domain
 from zorginkoop.errors import PolicyError
 from zorginkoop.paths import POLICIES_DIR
+from zorginkoop.sqltext import identifier
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _sql_type(value) -> str:
 def _create_table(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
     columns = list(rows[0])
     types = {c: _sql_type(rows[0][c]) for c in columns}
-    column_defs = ", ".join(f'"{c}" {types[c]}' for c in columns)
+    column_defs = ", ".join(f"{identifier(c)} {types[c]}" for c in columns)
     con.execute(f"create or replace table {name} ({column_defs})")
     placeholders = ", ".join("?" for _ in columns)
     con.executemany(f"insert into {name} values ({placeholders})", [[r[c] for c in columns] for r in rows])

@@ -48,9 +48,7 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
             create_raw_table(con, spec)
             report = load_file(con, spec, acceptances, ACCEPTANCES)
             with TableChecks(con, [spec]) as checks:
-                errors = checks.refusals()
-                if errors:
-                    raise errors[0]
+                checks.refuse()
                 checks.results()
             validate_bundle(con, [spec])
             run(con, policy.domain, select=SELECT)

@@ -19,7 +19,7 @@ from pathlib import Path
 from zorginkoop.ingest.bundle import input_files
 from zorginkoop.engine.database import connect, load_seeds
 from zorginkoop.domains import Domain
-from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.errors import BadInputError
 from zorginkoop.ingest.loader import FileReport, load_files, prepare
 from zorginkoop.engine.models import run_model
 from zorginkoop.engine.outputs import output_writer, write_query
@@ -53,9 +53,7 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
         reports = [r for r in results if isinstance(r, FileReport)]
         errors = [r for r in results if isinstance(r, BadInputError)]
         with TableChecks(con, [spec]) as checks:
-            errors += checks.refusals()
-            if errors:
-                raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+            checks.refuse(errors=errors)  # the files that could not be read, and those in another convention
             checked = {r.file: r for r in checks.results()}
         for report in reports:
             if report.path in checked:

@@ -23,7 +23,7 @@ import duckdb
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop import progress
-from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.ingest.pm304 import EXTENSIONS as PM304_EXTENSIONS
 from zorginkoop.ingest.pm304 import create_tables as create_pm304_tables
 from zorginkoop.ingest.pm304 import load_pm304
@@ -64,7 +64,7 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> list[str]:
 
 
 def create_raw_table(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
-    cols = ", ".join(f'"{c}" varchar' for c in spec.loaded_columns)
+    cols = ", ".join(f"{identifier(c)} varchar" for c in spec.loaded_columns)
     con.execute(f"create or replace table raw.{spec.table} ({cols}, _file varchar, _line bigint)")
 
 
@@ -86,11 +86,11 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
 
 def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
-    readahead.start(path)  # its SHA-256, hashed beside the load
+    started = readahead.start(path)  # its SHA-256, hashed beside the load
     try:
         return _load_file(con, spec, path, rel)
     finally:
-        readahead.discard(path)  # taken by a load that succeeded; let go when it failed
+        readahead.discard(path, started)  # taken by a load that succeeded; let go when it failed
 
 
 def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
@@ -196,6 +196,5 @@ def ingest_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], input_
     results = load_files(con, jobs)
     ordered = [results[e] if isinstance(e, int) else e for e in entries]
     errors = [r for r in ordered if isinstance(r, BadInputError)]
-    if errors:
-        raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+    raise_all(errors)
     return [r for r in ordered if isinstance(r, FileReport)]

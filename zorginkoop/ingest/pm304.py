@@ -42,7 +42,7 @@ from zorginkoop.sqltext import literal
 
 RECORD_LENGTH = 310
 RECORD_TYPES = ("01", "02", "04", "98", "99")
-EXTENSIONS = ("txt", "dat", "asc")
+EXTENSIONS = readahead.PM304_EXTENSIONS
 
 
 @cache

@@ -34,7 +34,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from zorginkoop.domains import BESLUITEN, Domain, Sheet
-from zorginkoop.sqltext import literal
+from zorginkoop.sqltext import identifier, literal
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -64,7 +64,7 @@ def sheet_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, sheet: Sheet, limi
     """The sheet's rows in the order of its Parquet file; with `limit`, only the first so many."""
     parquet = literal(out_dir / f"{sheet.output}.parquet")
     where = f"where {sheet.where}" if sheet.where else ""
-    select = ", ".join(f'"{c}"' for c, _ in sheet.all_columns)
+    select = ", ".join(identifier(c) for c, _ in sheet.all_columns)
     head = f"limit {int(limit)}" if limit is not None else ""
     return con.execute(f"select {select} from read_parquet({parquet}) {where} {head}").fetchall()
 

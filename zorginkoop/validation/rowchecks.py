@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import duckdb
 
 from zorginkoop.ingest.bundle import InputFile
-from zorginkoop.errors import BadInputError
+from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import settings
 from zorginkoop.sqltext import identifier, literal
 from zorginkoop.validation.suites import TABLE_CHECKED, SuiteError
@@ -279,10 +279,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
 class TableChecks:
     """refuse_foreign_formats and check_rows for several tables, side by side, largest first; each
     table keeps one connection (a cursor of con) for both, as check_rows takes the distinct values
-    refuse_foreign_formats made on it. Results come back in the tables' order."""
+    refuse_foreign_formats made on it. Results, and the first failure, come in the tables' order."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
-        con.execute("create schema if not exists validated")  # once: side by side it would conflict
+        assert len({spec.table for spec in specs}) == len(specs), "one spec per table"
+        # made once here: created side by side they would conflict
+        con.execute("create schema if not exists validated")
+        create_codes_table(con)
         self.specs = sorted(specs, key=lambda spec: -con.execute(f"select count(*) from raw.{spec.table}").fetchall()[0][0])
         self.order = [spec.table for spec in specs]
         self._cursors = {spec.table: con.cursor() for spec in specs}
@@ -290,13 +293,22 @@ class TableChecks:
     def _each(self, call, specs: list[InputFile]) -> dict[str, object]:
         with ThreadPoolExecutor(max_workers=settings().ingest_workers, thread_name_prefix="rowchecks") as pool:
             futures = {spec.table: pool.submit(call, self._cursors[spec.table], spec) for spec in specs}
-            return {table: future.result() for table, future in futures.items()}
+            try:
+                return {table: futures[table].result() for table in self.order if table in futures}
+            except BaseException:
+                for future in futures.values():
+                    future.cancel()
+                for cursor in self._cursors.values():  # stop the tables still being checked
+                    cursor.interrupt()
+                raise
 
-    def refusals(self, specs: list[InputFile] | None = None) -> list[BadInputError]:
-        """Every file written in another convention, of the given tables (default all)."""
+    def refuse(self, specs: list[InputFile] | None = None, errors: list[BadInputError] | None = None) -> None:
+        """Raise every file written in another convention, of the given tables (default all), after
+        the errors found before (one BadInputError, or BadInputErrors listing them all)."""
         wanted = {spec.table for spec in specs} if specs is not None else set(self.order)
         found = self._each(refuse_foreign_formats, [spec for spec in self.specs if spec.table in wanted])
-        return [error for table in self.order if table in found for error in found[table]]
+        errors = [*(errors or []), *(error for table in self.order if table in found for error in found[table])]
+        raise_all(errors)
 
     def results(self) -> list[RowCheckResult]:
         """check_rows of every table: per file, what was read, deduplicated and quarantined."""

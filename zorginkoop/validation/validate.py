@@ -33,8 +33,9 @@ from typing import Any
 import duckdb
 
 from zorginkoop.ingest.bundle import InputFile
-from zorginkoop.errors import BadInputError, BadInputErrors
+from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import apply_environment, settings
+from zorginkoop.sqltext import identifier
 
 apply_environment(prefect=False)  # GE's analytics off, also when used without the CLI (and after Prefect)
 log = logging.getLogger(__name__)
@@ -78,9 +79,9 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
     values = {}
     for column in spec.loaded_columns:
         if column in checked:
-            sql = f'select distinct "{column}" from validated.{spec.table} order by 1 nulls first'
+            sql = f"select distinct {identifier(column)} from validated.{spec.table} order by 1 nulls first"
         else:  # the first distinct value, found without listing them all
-            sql = f'select "{column}" from validated.{spec.table} order by 1 nulls first limit 1'
+            sql = f"select {identifier(column)} from validated.{spec.table} order by 1 nulls first limit 1"
         values[column] = con.sql(sql).to_arrow_table().column(0).combine_chunks()
     return values
 
@@ -230,16 +231,18 @@ def _serve(pipe, debug: bool = False) -> None:
 
 
 _worker: Worker | None = None
+_worker_debug = False
 
 
-def prepare_worker(debug: bool = False) -> Worker:
+def prepare_worker(debug: bool | None = None) -> Worker:
     """The process that runs the suites for this process's runs (validate_bundle in_worker), started
     now: it imports GE and builds a context while the caller goes on. One per process, reused;
-    debug: its console shows what the run's does with --debug."""
-    global _worker
+    debug: its console shows what the run's does with --debug (kept for a worker started again)."""
+    global _worker, _worker_debug
     with _prepared_lock:
+        _worker_debug = _worker_debug if debug is None else debug
         if _worker is None or not _worker.process.is_alive():
-            _worker = Worker(debug)
+            _worker = Worker(_worker_debug)
         return _worker
 
 
@@ -305,9 +308,9 @@ def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
 
 def _lines_of(con, table: str, column: str, value) -> str:
     if value is None or value != value:  # None or NaN
-        where, params = f'"{column}" is null', []
+        where, params = f"{identifier(column)} is null", []
     else:
-        where, params = f'"{column}" = ?', [str(value)]
+        where, params = f"{identifier(column)} = ?", [str(value)]
     rows = con.execute(f"select _file, _line from validated.{table} where {where} order by _file, _line limit 3", params).fetchall()
     return ", ".join(f"line {line}" for _, line in rows)
 
@@ -316,8 +319,8 @@ def _unexpected_rows(con, table: str, column: str, values: list) -> int:
     """How many validated rows hold one of these values (GE counted distinct values only)."""
     known = sorted({str(v) for v in values if v is not None and v == v})
     has_null = any(v is None or v != v for v in values)
-    where = " or ".join(([f'"{column}" in (select unnest(?::varchar[]))'] if known else [])
-                        + ([f'"{column}" is null'] if has_null else [])) or "false"
+    where = " or ".join(([f"{identifier(column)} in (select unnest(?::varchar[]))"] if known else [])
+                        + ([f"{identifier(column)} is null"] if has_null else [])) or "false"
     params = [known] if known else []
     return con.execute(f"select count(*) from validated.{table} where {where}", params).fetchall()[0][0]
 
@@ -392,6 +395,5 @@ def validate_bundle(con: duckdb.DuckDBPyConnection, specs: list[InputFile], docs
         results.append(SuiteResult(spec.table, outcome["success"], outcome["evaluated"], len(failed), job.rows, job.mode))
         errors += [_describe_failure(con, spec, r, distinct=job.mode != "rows") for r in failed]
         log.info("validated %s: %d expectations, %d failed, %d rows", spec.table, outcome["evaluated"], len(failed), job.batch_rows())
-    if errors:
-        raise errors[0] if len(errors) == 1 else BadInputErrors(errors)
+    raise_all(errors)
     return results
