@@ -62,7 +62,7 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
                 report.rows_loaded = report.rows_read - report.rows_deduplicated - report.rows_quarantined
         run_model(con, domain.model_path("staged", "claims"))
         exports = {"claims": domain.claims_export,
-                   "quarantine": 'select * from raw.quarantine order by file, line, "column"'}
+                   "quarantine": 'select * from raw.quarantine order by file, line, "column", value, reason'}
         if "pm304" in spec.formats:  # per PM304 message: counts and totals against the sluitrecord
             exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
         counts = {f"{name}.parquet": write_query(con, sql, staging / f"{name}.parquet") for name, sql in exports.items()}

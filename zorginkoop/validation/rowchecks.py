@@ -362,6 +362,6 @@ def record_codes(con: duckdb.DuckDBPyConnection, spec: InputFile, source: str, w
 
 def quarantine_summary(con: duckdb.DuckDBPyConnection, file: str, limit: int = 5) -> list[str]:
     rows = con.execute("""
-        select "column", reason, line from raw.quarantine where file = ? order by line, "column" limit ?
+        select "column", reason, line from raw.quarantine where file = ? order by line, "column", reason limit ?
     """, [file, limit]).fetchall()
     return [f"line {line}: {reason}" for _, reason, line in rows]

@@ -17,4 +17,4 @@ from raw.quarantine
 union all
 select file, cast(line as bigint), "column", value, reason
 from judged_rows
-order by file, line, "column"
+order by file, line, "column", value, reason
