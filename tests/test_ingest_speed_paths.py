@@ -3,9 +3,11 @@ numbers, first-in-line-order reconciliation values and per-row pseudonyms exactl
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
+import weakref
 
 import duckdb
 import pytest
@@ -84,6 +86,12 @@ def test_readahead_gives_the_files_bytes_and_sha256(tmp_path):
     os.replace(tmp_path / "new", data)  # a new file in its place (rewriting a mapped file in place can fault its reader)
     raw, digest = readahead.take(data)
     assert bytes(raw) == b"changed since" and digest.result() == hashlib.sha256(b"changed since").hexdigest()
+    started = readahead.start(data)  # what a load holds while it runs never keeps the mapping alive
+    raw, _ = readahead.take(data)
+    mapping = weakref.ref(raw)
+    del raw
+    gc.collect()
+    assert mapping() is None and started.result() == hashlib.sha256(b"changed since").hexdigest()
     started = readahead.start(data)  # a load that failed lets go of what it read ahead
     readahead.discard(data, started)
     assert not readahead._started

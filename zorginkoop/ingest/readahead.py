@@ -69,16 +69,17 @@ def _new(path: Path, version) -> Entry:
     return entry
 
 
-def start(path: Path) -> Entry:
+def start(path: Path) -> Future:
     """Read the file in a daemon thread, unless that was started already for the file as it is now
-    (a file changed since is read again). Returns what was started, for discard."""
+    (a file changed since is read again). Returns the future of its digest, for discard: never the
+    bytes, which are let go as soon as the load that took them is done with them."""
     path = Path(path).resolve()
     version = _version(path)
     with _lock:
         entry = _started.get(path)
         if entry is None or entry[0] != version:
             entry = _started[path] = _new(path, version)
-    return entry
+    return entry[2]
 
 
 def take(path: Path) -> tuple[mmap.mmap | bytes | None, Future]:
@@ -94,11 +95,12 @@ def take(path: Path) -> tuple[mmap.mmap | bytes | None, Future]:
     return entry[1].result(), entry[2]
 
 
-def discard(path: Path, entry: Entry) -> None:
+def discard(path: Path, started: Future) -> None:
     """Let go of what start returned when no load took it (a load that failed)."""
     path = Path(path).resolve()
     with _lock:
-        if _started.get(path) is entry:
+        entry = _started.get(path)
+        if entry is not None and entry[2] is started:
             del _started[path]
 
 
