@@ -339,7 +339,6 @@ def claims_load(
 
     apply_defaults(quiet=True)
     from zorginkoop.ingest import readahead
-
     from zorginkoop.settings import settings
 
     # the first files to load (largest first), read and hashed on the other core while the next imports run

@@ -1,7 +1,7 @@
 """An input file's SHA-256 (for the manifest), and a PM304 file's bytes mapped, read in a thread of their own.
 
-`claims load` starts this for the files it is given before it imports DuckDB, numpy and pyarrow
-(half a second on one core): the kernel maps the file and hashlib hashes it (without the GIL) on
+`claims load` starts this for the first files it will load before it imports DuckDB, numpy and
+pyarrow (half a second on one core): the file is read and hashed by hashlib (without the GIL) on
 the other core meanwhile. Only the standard library is imported here, so starting costs nothing.
 The loaders take what was started, or start it then: pm304.load_pm304 cuts the mapped bytes while
 they are hashed; the CSV and Parquet loader only needs the digest (sha256), so those files are
