@@ -87,6 +87,11 @@ def test_both_readers_load_the_same_rows(tmp_path_factory, monkeypatch, messages
     general, general_result = load(path, general=True, monkeypatch=monkeypatch)
     assert fast == general
     assert fast_result == general_result
+    fixed = pm304._fixed_width_fields(path.read_bytes())
+    if fixed is not None:  # the fields themselves, not only what is loaded from them: cut, trimmed, dated, null alike
+        with monkeypatch.context() as patch:
+            patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
+            assert fixed.to_pylist() == pm304._fields(duckdb.connect(":memory:"), path, b"").to_pylist()
 
 
 def regular_file(tmp_path, name_encoding: str | None = None):

@@ -9,10 +9,12 @@ addresses and birth dates are never stored. The writers of these files (syntheti
 are in zorginkoop.synthetic.pm304, at the same positions.
 
 Speed without giving up privacy or line numbers (see load_pm304):
-- Only the FIELDS the run needs are cut from each line, numbered (line and message) in file
-  order, into an in-memory Arrow table. A regular file (every line 310 bytes) is cut by numpy from
-  the mapped file, in two ranges side by side; any other file by DuckDB's line reader (a
-  streaming window numbers the lines). tests/test_pm304_paths.py holds both to the same rows.
+- Only the FIELDS the run needs are cut, each from the lines of its own record type only (a 99
+  record's counts are not cut from a million 04 lines) and already as the claim line keeps it
+  (trimmed, dates as JJJJ-MM-DD), numbered (line and message) in file order, into an in-memory
+  Arrow table. A regular file (every line 310 bytes) is cut by numpy from the mapped file, in two
+  ranges side by side; any other file by DuckDB's line reader (a streaming window numbers the
+  lines). tests/test_pm304_paths.py holds both to the same table and the same rows.
 - The 11-proef and the HMAC run once per distinct BSN (patients recur, ~8.5 lines each), into a
   second in-memory table; lines get their pseudonym by a join. Neither table is ever a DuckDB
   table, so no BSN reaches a database file or its spill files; the raw line (names, addresses,
@@ -34,6 +36,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.privacy import in_memory, pseudonyms
@@ -49,11 +52,6 @@ EXTENSIONS = readahead.PM304_EXTENSIONS
 def layout() -> dict[tuple[str, str], tuple[int, int]]:
     with (SEEDS_DIR / "paramedie" / "pm304_layout.csv").open(encoding="utf-8") as fh:
         return {(r["record"], r["field"]): (int(r["start"]), int(r["width"])) for r in csv.DictReader(fh)}
-
-
-def field(record: str, name: str, column: str = "line") -> str:
-    start, width = layout()[(record, name)]
-    return f"substr({column}, {start}, {width})"
 
 
 @dataclass
@@ -81,34 +79,47 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         totaal_read decimal(18, 2), totaal_declared decimal(18, 2), ok boolean, reason varchar)""")
 
 
-# The only fields ever read from a PM304 line, by the name the loading query gives them. No field of
-# a 02 record (name, address, birth date) is among them; the BSN is read from the 04 record only to
-# be replaced by its pseudonym in the loading query.
+# The only fields ever read from a PM304 line, by the name the loading query gives them. Each is cut
+# only from the lines of its own record type (null on the others), and some as the claim line keeps
+# them: "trim" drops the spaces that pad the value, "iso_date" writes JJJJMMDD as JJJJ-MM-DD. No
+# field of a 02 record (name, address, birth date) is among them; the BSN is read from the 04
+# record only to be replaced by its pseudonym in the loading query.
 FIELDS = {
-    "praktijkcode": ("01", "Praktijkcode"),
-    "verzekerdenrecords": ("99", "Aantal verzekerdenrecords"),
-    "prestatierecords": ("99", "Aantal prestatierecords"),
-    "commentaarrecords": ("99", "Aantal commentaarrecords"),
-    "detailrecords": ("99", "Totaal aantal detailrecords"),
-    "totaal": ("99", "Totaal declaratiebedrag"),
-    "totaal_debet_credit": ("99", "Indicatie debet/credit"),
-    "bsn": ("04", "Burgerservicenummer (bsn) verzekerde"),
-    "uzovi": ("04", "Uzovi-nummer"),
-    "datum": ("04", "Datum prestatie"),
-    "prestatiecodelijst": ("04", "Aanduiding prestatiecodelijst"),
-    "prestatiecode": ("04", "Prestatiecode"),
-    "aantal": ("04", "Aantal uitgevoerde prestaties"),
-    "zorgverlener": ("04", "Zorgverlenerscode behandelaar/uitvoerder"),
-    "bedrag": ("04", "Declaratiebedrag (incl. btw)"),
-    "debet_credit": ("04", "Indicatie debet/credit (02)"),
-    "referentie": ("04", "Referentienummer dit prestatierecord"),
+    "praktijkcode": ("01", "Praktijkcode", None),
+    "verzekerdenrecords": ("99", "Aantal verzekerdenrecords", None),
+    "prestatierecords": ("99", "Aantal prestatierecords", None),
+    "commentaarrecords": ("99", "Aantal commentaarrecords", None),
+    "detailrecords": ("99", "Totaal aantal detailrecords", None),
+    "totaal": ("99", "Totaal declaratiebedrag", None),
+    "totaal_debet_credit": ("99", "Indicatie debet/credit", None),
+    "bsn": ("04", "Burgerservicenummer (bsn) verzekerde", None),
+    "uzovi": ("04", "Uzovi-nummer", None),
+    "datum": ("04", "Datum prestatie", "iso_date"),
+    "prestatiecodelijst": ("04", "Aanduiding prestatiecodelijst", None),
+    "prestatiecode": ("04", "Prestatiecode", "trim"),
+    "aantal": ("04", "Aantal uitgevoerde prestaties", None),
+    "zorgverlener": ("04", "Zorgverlenerscode behandelaar/uitvoerder", None),
+    "bedrag": ("04", "Declaratiebedrag (incl. btw)", None),
+    "debet_credit": ("04", "Indicatie debet/credit (02)", None),
+    "referentie": ("04", "Referentienummer dit prestatierecord", "trim"),
 }
+
+
+def _field_sql(record: str, name: str, form: str | None) -> str:
+    """One of the FIELDS as the general path (_fields_by_sql) cuts it from `line`."""
+    start, width = layout()[(record, name)]
+    value = f"substr(line, {start}, {width})"
+    if form == "trim":
+        value = f"trim({value})"
+    elif form == "iso_date":
+        value = f"substr(line, {start}, 4) || '-' || substr(line, {start + 4}, 2) || '-' || substr(line, {start + 6}, 2)"
+    return f"case when substr(line, 1, 2) = '{record}' then {value} end"
 
 
 def _fields_by_sql(source: str) -> str:
     """Any file (the general path): DuckDB numbers the lines in one streaming window, in file order
     (row_number, and the running count of 01 lines), and slices each field by substr."""
-    slices = ",\n                ".join(f"{field(record, name)} as {column}" for column, (record, name) in FIELDS.items())
+    slices = ",\n                ".join(f"{_field_sql(*spec)} as {column}" for column, spec in FIELDS.items())
     return f"""
             select row_number() over () as line_no,
                 count(*) filter (where substr(line, 1, 2) = '01')
@@ -145,88 +156,109 @@ def _is_utf8(raw) -> bool:
         return False
 
 
-def _record_rows(compact: np.ndarray, index: dict[int, int], record: str) -> np.ndarray:
-    return (compact[:, index[0]] == ord(record[0])) & (compact[:, index[1]] == ord(record[1]))
+def _record_codes(lines: np.ndarray) -> np.ndarray:
+    """The record type of every line (its first two bytes) as one number, to compare with _code."""
+    return lines[:, 0].astype(np.uint16) << 8 | lines[:, 1]
 
 
-def _latin1_outside_fields(compacts: list[np.ndarray], index: dict[int, int], spans: dict[str, tuple[int, int]]) -> bool:
-    """For a regular ISO-8859-1 file with bytes above ASCII: true when they are only in bytes that
-    no field of the line's own record type reads (names in 02 records, say); they are then blanked
-    in compact, where fields of other record types pick them up, unused. False sends the file to
-    the general path."""
-    for compact in compacts:
-        if np.count_nonzero(compact[:, [index[0], index[1]]] >= 128):
-            return False
-        for column, (record, _) in FIELDS.items():
-            start, size = spans[column]
-            rows = _record_rows(compact, index, record)
-            if np.count_nonzero(compact[rows, index[start - 1]:index[start - 1] + size] >= 128):
-                return False
-    for compact in compacts:
-        compact[compact >= 128] = ord(" ")
-    return True
+def _code(record: str) -> int:
+    return ord(record[0]) << 8 | ord(record[1])
+
+
+def _high_bytes_in_fields(lines: np.ndarray) -> bool:
+    """Whether a byte above ASCII is in a line's record type or in a field its record type has."""
+    if np.count_nonzero(lines[:, :2] >= 128):
+        return True
+    codes = _record_codes(lines)
+    for record, name, _ in FIELDS.values():
+        start, width = layout()[(record, name)]
+        if np.count_nonzero(lines[codes == _code(record), start - 1:start - 1 + width] >= 128):
+            return True
+    return False
 
 
 def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
-    """The FIELDS of every line, sliced by numpy from the bytes (raw: any buffer), when the file is
+    """The FIELDS of every line, cut by numpy from the bytes (raw: any buffer), when the file is
     regular: every line exactly 310 bytes and one kind of line end (CRLF or LF, also after the last
     line), no other control byte, and no byte above ASCII in a field read, unless the file is
     ISO-8859-1 (not valid UTF-8: a byte is a position, as the general path reads it) and those bytes
-    are in fields that are not read. Otherwise None: the general path reads the file. Both give the
-    same rows (tests/test_pm304_paths.py). The lines are cut in `parts` ranges, sliced side by side
-    (numpy releases the GIL); the table has one chunk per range."""
+    are in bytes no field of the line's record type reads (names in 02 records, say). Otherwise
+    None: the general path reads the file. Both give the same table (tests/test_pm304_paths.py).
+    The lines are cut in `parts` ranges side by side (numpy releases the GIL); the table has one
+    chunk per range."""
     ending = bytes(raw[RECORD_LENGTH:RECORD_LENGTH + 2])
     width = RECORD_LENGTH + (2 if ending == b"\r\n" else 1 if ending[:1] == b"\n" else 0)
     if width == RECORD_LENGTH or len(raw) % width:
         return None
     lines = np.frombuffer(raw, dtype=np.uint8).reshape(-1, width)
-    spans = {column: layout()[key] for column, key in FIELDS.items()}
-    positions = np.array(sorted({start - 1 + k for start, size in spans.values() for k in range(size)} | {0, 1}))
-    index = {int(p): i for i, p in enumerate(positions)}
     bounds = np.linspace(0, len(lines), parts + 1).astype(int)
     ranges = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
-    def scan(part: np.ndarray) -> tuple[bool, int, int, np.ndarray]:
+    def scan(part: np.ndarray) -> tuple[bool, int, np.ndarray]:
         ends = part[:, RECORD_LENGTH:]
         ended = bool((ends[:, -1] == 10).all() and (width == RECORD_LENGTH + 1 or (ends[:, 0] == 13).all()))
         controls, high = _unusual_bytes(part.reshape(-1))
-        return ended and controls == len(part) * (width - RECORD_LENGTH), high, np.take(part, positions, axis=1)
+        return ended and controls == len(part) * (width - RECORD_LENGTH), high, _record_codes(part)
 
     with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
         scanned = list(pool.map(scan, ranges))
         if not all(clean for clean, _, _ in scanned):
             return None  # a line end or a control byte inside a line
-        compacts = [compact for _, _, compact in scanned]
-        if any(high for _, high, _ in scanned) and (_is_utf8(raw) or not _latin1_outside_fields(compacts, index, spans)):
+        if any(high for _, high, _ in scanned) and (_is_utf8(raw) or _high_bytes_in_fields(lines)):
             return None  # UTF-8 with multi-byte characters (a position is not a byte), or such a byte in a field
-        firsts = [0, *np.cumsum([np.count_nonzero(_record_rows(c, index, "01")) for c in compacts])[:-1]]
+        codes = [codes for _, _, codes in scanned]
+        firsts = [0, *np.cumsum([np.count_nonzero(c == _code("01")) for c in codes])[:-1]]
         starts = [int(b) for b in bounds[:-1]]
-        batches = list(pool.map(lambda job: _columns(*job, index, spans), zip(compacts, starts, firsts)))
+        batches = list(pool.map(lambda job: _columns(*job), zip(ranges, codes, starts, firsts)))
     return pa.Table.from_batches(batches)
 
 
-def _columns(compact: np.ndarray, first_line: int, messages_before: int, index: dict[int, int],
-             spans: dict[str, tuple[int, int]]) -> pa.RecordBatch:
-    """One range of lines as Arrow columns: each field's bytes copied together, no per-value work."""
-    count = len(compact)
-    offsets: dict[int, pa.Buffer] = {}  # per width: every value of a column has the same size
+def _iso_dates(values: np.ndarray) -> np.ndarray:
+    """JJJJMMDD as JJJJ-MM-DD, byte by byte (whatever the bytes are, as the general path's substr)."""
+    out = np.full((len(values), 10), ord("-"), dtype=np.uint8)
+    out[:, 0:4], out[:, 5:7], out[:, 8:10] = values[:, 0:4], values[:, 4:6], values[:, 6:8]
+    return out
 
-    def column(start: int, size: int) -> pa.Array:
-        values = np.ascontiguousarray(compact[:, index[start - 1]:index[start - 1] + size])
-        if size not in offsets:
-            offsets[size] = pa.py_buffer(np.arange(0, (count + 1) * size, size, dtype=np.int64))
-        return pa.LargeStringArray.from_buffers(count, offsets[size], pa.py_buffer(values))
+
+def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_before: int) -> pa.RecordBatch:
+    """One range of lines as Arrow columns: each field copied, from the lines of its record type
+    only, in one strided copy (a value is one item of `width` bytes), no per-value Python work."""
+    count, stride = len(lines), lines.strides[0]
+    rows = {record: codes == _code(record) for record in {record for record, _, _ in FIELDS.values()} | {"01"}}
+    validity = {record: (pa.py_buffer(np.packbits(mask, bitorder="little")), count - int(np.count_nonzero(mask)))
+                for record, mask in rows.items()}
+    before = {record: np.concatenate(([0], np.cumsum(mask, dtype=np.int64))) for record, mask in rows.items()}
+    offsets: dict[tuple[str, int], pa.Buffer] = {}  # per record type and width: all values the same size
+
+    def cut(start: int, size: int, mask: np.ndarray | None = None) -> np.ndarray:
+        items = np.ndarray((count,), dtype=f"V{size}", buffer=lines, offset=start - 1, strides=(stride,))
+        return (items.copy() if mask is None else items[mask]).view(np.uint8).reshape(-1, size)
+
+    def strings(record: str, values: np.ndarray) -> pa.Array:
+        key = (record, size := values.shape[1])
+        if key not in offsets:
+            offsets[key] = pa.py_buffer(before[record] * size)  # a null (another record type) is empty
+        bitmap, nulls = validity[record]
+        return pa.LargeStringArray.from_buffers(count, offsets[key], pa.py_buffer(values), bitmap, nulls)
 
     def numbers(values: np.ndarray) -> pa.Array:  # from the buffer: pa.array() would import pandas (0.2 s)
         return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(values)])
 
     columns = {
         "line_no": numbers(np.arange(first_line + 1, first_line + count + 1, dtype=np.int64)),
-        "message": numbers(messages_before + np.cumsum(_record_rows(compact, index, "01"), dtype=np.int64)),
+        "message": numbers(messages_before + np.cumsum(rows["01"], dtype=np.int64)),
         "line_length": numbers(np.full(count, RECORD_LENGTH, dtype=np.int64)),
-        "record": column(1, 2),
-        **{name: column(*spans[name]) for name in FIELDS},
+        "record": pa.LargeStringArray.from_buffers(
+            count, pa.py_buffer(np.arange(0, (count + 1) * 2, 2, dtype=np.int64)), pa.py_buffer(cut(1, 2))),
     }
+    for column, (record, name, form) in FIELDS.items():
+        values = cut(*layout()[(record, name)], rows[record])
+        if form == "trim":  # ASCII here, so spaces are all its whitespace: as SQL's trim
+            columns[column] = pc.ascii_trim(strings(record, values), " ")
+        elif form == "iso_date":
+            columns[column] = strings(record, _iso_dates(values))
+        else:
+            columns[column] = strings(record, values)
     return pa.RecordBatch.from_arrays(list(columns.values()), names=list(columns))
 
 
@@ -327,13 +359,13 @@ CLAIMS = f"""
     insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
         prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
     select
-        trim(lines.referentie),
+        lines.referentie,
         messages.praktijk_agb,
         lines.zorgverlener,
         pseudonyms.patient_pseudonym,
-        substr(lines.datum, 1, 4) || '-' || substr(lines.datum, 5, 2) || '-' || substr(lines.datum, 7, 2),
+        lines.datum,
         lines.prestatiecodelijst,
-        trim(lines.prestatiecode),
+        lines.prestatiecode,
         cast(try_cast(lines.aantal as integer) as varchar),
         cast(cast({CENTS} * 0.01 as decimal(18, 2)) as varchar),  -- exact: a decimal division would be a double
         lines.uzovi,
