@@ -221,8 +221,8 @@ def _iso_dates(values: np.ndarray) -> np.ndarray:
 
 
 def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_before: int) -> pa.RecordBatch:
-    """One range of lines as Arrow columns: each field copied, from the lines of its record type
-    only, in one strided copy (a value is one item of `width` bytes), no per-value Python work."""
+    """One range of lines as Arrow columns: each field copied from the lines of its record type
+    only, in one strided copy (a value is one numpy item of the field's size), no Python per value."""
     count, stride = len(lines), lines.strides[0]
     rows = {record: codes == _code(record) for record in {record for record, _, _ in FIELDS.values()} | {"01"}}
     validity = {record: (pa.py_buffer(np.packbits(mask, bitorder="little")), count - int(np.count_nonzero(mask)))
@@ -253,7 +253,7 @@ def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_bef
     }
     for column, (record, name, form) in FIELDS.items():
         values = cut(*layout()[(record, name)], rows[record])
-        if form == "trim":  # ASCII here, so spaces are all its whitespace: as SQL's trim
+        if form == "trim":  # only printable ASCII reaches a field here; of it, SQL's trim drops spaces
             columns[column] = pc.ascii_trim(strings(record, values), " ")
         elif form == "iso_date":
             columns[column] = strings(record, _iso_dates(values))
