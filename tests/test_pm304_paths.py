@@ -83,15 +83,50 @@ def test_both_readers_load_the_same_rows(tmp_path_factory, monkeypatch, messages
         path.write_bytes((newline.join(lines) + newline).encode(encoding))
     except UnicodeEncodeError:
         return
+    assert_both_readers_agree(path, monkeypatch)
+
+
+def assert_both_readers_agree(path, monkeypatch, parts: int = 2) -> bool:
+    """Both readers load the same rows; when the numpy path takes the file, the in-memory tables
+    themselves are the same too (cut, trimmed, dated and null alike; numpy gives large_string,
+    DuckDB string, so they are compared as values). Returns whether the numpy path took it."""
     fast, fast_result = load(path, general=False, monkeypatch=monkeypatch)
     general, general_result = load(path, general=True, monkeypatch=monkeypatch)
     assert fast == general
     assert fast_result == general_result
-    fixed = pm304._fixed_width_fields(path.read_bytes())
-    if fixed is not None:  # the fields themselves, not only what is loaded from them: cut, trimmed, dated, null alike
-        with monkeypatch.context() as patch:
+    fixed = pm304._fixed_width_fields(path.read_bytes(), parts)
+    if fixed is not None:
+        with monkeypatch.context() as patch, duckdb.connect(":memory:") as con:
             patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
-            assert fixed.to_pylist() == pm304._fields(duckdb.connect(":memory:"), path, b"").to_pylist()
+            assert fixed.to_pylist() == pm304._fields(con, path, b"").to_pylist()
+    return fixed is not None
+
+
+EDGES = {  # name: (prestaties as (ref, code), bytes to write the file in, parts, whether numpy takes it)
+    "padded values": ([("   LEADING", "  12"), ("", "1000"), ("    ", "7")], "ascii", 2, True),
+    "DEL in a reference": ([("A\x7fB", "1000")], "ascii", 2, True),
+    "no-break space in a reference": ([("A\xa0", "1000")], "latin-1", 2, False),
+    "three ranges": ([("R1", "1000")], "ascii", 3, True),
+    "more ranges than lines": ([], "ascii", 4, True),
+}
+
+
+@pytest.mark.parametrize("name", EDGES)
+def test_both_readers_agree_on_edge_cases(tmp_path, monkeypatch, name):
+    """Cases random edits seldom make: values all spaces or with leading spaces, a DEL byte (not a
+    control byte), a no-break space in a field of an ISO-8859-1 file (to the general path), and
+    files cut in more ranges than they have lines (a message without 04 lines has 2)."""
+    items, encoding, parts, fast = EDGES[name]
+    lines = render_message("04000001", "3311", [prestatie("111222333", 100, ref, code) for ref, code in items])
+    path = tmp_path / "decl.asc"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    assert assert_both_readers_agree(path, monkeypatch, parts) == fast
+
+
+def test_a_file_of_one_line(tmp_path, monkeypatch):
+    path = tmp_path / "decl.asc"
+    path.write_bytes((render_message("04000001", "3311", [])[0] + "\n").encode())
+    assert assert_both_readers_agree(path, monkeypatch)
 
 
 def regular_file(tmp_path, name_encoding: str | None = None):

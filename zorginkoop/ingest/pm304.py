@@ -81,7 +81,8 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 # The only fields ever read from a PM304 line, by the name the loading query gives them. Each is cut
 # only from the lines of its own record type (null on the others), and some as the claim line keeps
-# them: "trim" drops the spaces that pad the value, "iso_date" writes JJJJMMDD as JJJJ-MM-DD. No
+# them: "trim" drops the spaces that pad the value (SQL's trim; on the general path also other
+# Unicode spaces, which never reach the numpy path), "iso_date" writes JJJJMMDD as JJJJ-MM-DD. No
 # field of a 02 record (name, address, birth date) is among them; the BSN is read from the 04
 # record only to be replaced by its pseudonym in the loading query.
 FIELDS = {
@@ -112,13 +113,15 @@ def _field_sql(record: str, name: str, form: str | None) -> str:
     if form == "trim":
         value = f"trim({value})"
     elif form == "iso_date":
+        assert width == 8, f"{name}: a JJJJMMDD date has 8 positions, the layout says {width}"
         value = f"substr(line, {start}, 4) || '-' || substr(line, {start + 4}, 2) || '-' || substr(line, {start + 6}, 2)"
     return f"case when substr(line, 1, 2) = '{record}' then {value} end"
 
 
 def _fields_by_sql(source: str) -> str:
     """Any file (the general path): DuckDB numbers the lines in one streaming window, in file order
-    (row_number, and the running count of 01 lines), and slices each field by substr."""
+    (row_number, and the running count of 01 lines), and cuts each field by substr from the lines
+    of its record type (null on the others), trimmed or dated as FIELDS says (_field_sql)."""
     slices = ",\n                ".join(f"{_field_sql(*spec)} as {column}" for column, spec in FIELDS.items())
     return f"""
             select row_number() over () as line_no,
@@ -165,16 +168,17 @@ def _code(record: str) -> int:
     return ord(record[0]) << 8 | ord(record[1])
 
 
-def _high_bytes_in_fields(lines: np.ndarray) -> bool:
-    """Whether a byte above ASCII is in a line's record type or in a field its record type has."""
+def _high_bytes_in_fields(lines: np.ndarray, codes: np.ndarray) -> bool:
+    """Whether a byte above ASCII is in a line's record type, or in a field its record type has
+    (codes: _record_codes of the lines); one gather of the fields' positions per record type."""
     if np.count_nonzero(lines[:, :2] >= 128):
         return True
-    codes = _record_codes(lines)
+    positions: dict[str, set[int]] = {}
     for record, name, _ in FIELDS.values():
         start, width = layout()[(record, name)]
-        if np.count_nonzero(lines[codes == _code(record), start - 1:start - 1 + width] >= 128):
-            return True
-    return False
+        positions.setdefault(record, set()).update(range(start - 1, start - 1 + width))
+    return any(np.count_nonzero(np.take(lines[codes == _code(record)], sorted(columns), axis=1) >= 128)
+               for record, columns in positions.items())
 
 
 def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
@@ -192,6 +196,7 @@ def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
         return None
     lines = np.frombuffer(raw, dtype=np.uint8).reshape(-1, width)
     bounds = np.linspace(0, len(lines), parts + 1).astype(int)
+    starts = [int(a) for a, b in zip(bounds, bounds[1:]) if b > a]  # an empty range (fewer lines than parts) is left out
     ranges = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
     def scan(part: np.ndarray) -> tuple[bool, int, np.ndarray]:
@@ -204,17 +209,17 @@ def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
         scanned = list(pool.map(scan, ranges))
         if not all(clean for clean, _, _ in scanned):
             return None  # a line end or a control byte inside a line
-        if any(high for _, high, _ in scanned) and (_is_utf8(raw) or _high_bytes_in_fields(lines)):
+        codes = [range_codes for _, _, range_codes in scanned]
+        if any(high for _, high, _ in scanned) and (_is_utf8(raw) or _high_bytes_in_fields(lines, np.concatenate(codes))):
             return None  # UTF-8 with multi-byte characters (a position is not a byte), or such a byte in a field
-        codes = [codes for _, _, codes in scanned]
         firsts = [0, *np.cumsum([np.count_nonzero(c == _code("01")) for c in codes])[:-1]]
-        starts = [int(b) for b in bounds[:-1]]
         batches = list(pool.map(lambda job: _columns(*job), zip(ranges, codes, starts, firsts)))
     return pa.Table.from_batches(batches)
 
 
 def _iso_dates(values: np.ndarray) -> np.ndarray:
     """JJJJMMDD as JJJJ-MM-DD, byte by byte (whatever the bytes are, as the general path's substr)."""
+    assert values.shape[1] == 8, "a JJJJMMDD date has 8 positions"
     out = np.full((len(values), 10), ord("-"), dtype=np.uint8)
     out[:, 0:4], out[:, 5:7], out[:, 8:10] = values[:, 0:4], values[:, 4:6], values[:, 6:8]
     return out
@@ -224,7 +229,7 @@ def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_bef
     """One range of lines as Arrow columns: each field copied from the lines of its record type
     only, in one strided copy (a value is one numpy item of the field's size), no Python per value."""
     count, stride = len(lines), lines.strides[0]
-    rows = {record: codes == _code(record) for record in {record for record, _, _ in FIELDS.values()} | {"01"}}
+    rows = {record: codes == _code(record) for record in {record for record, _, _ in FIELDS.values()} | {"01"}}  # 01: messages
     validity = {record: (pa.py_buffer(np.packbits(mask, bitorder="little")), count - int(np.count_nonzero(mask)))
                 for record, mask in rows.items()}
     before = {record: np.concatenate(([0], np.cumsum(mask, dtype=np.int64))) for record, mask in rows.items()}
@@ -235,9 +240,9 @@ def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_bef
         return (items.copy() if mask is None else items[mask]).view(np.uint8).reshape(-1, size)
 
     def strings(record: str, values: np.ndarray) -> pa.Array:
-        key = (record, size := values.shape[1])
+        key = (record, values.shape[1])
         if key not in offsets:
-            offsets[key] = pa.py_buffer(before[record] * size)  # a null (another record type) is empty
+            offsets[key] = pa.py_buffer(before[record] * values.shape[1])  # a null (another record type) is empty
         bitmap, nulls = validity[record]
         return pa.LargeStringArray.from_buffers(count, offsets[key], pa.py_buffer(values), bitmap, nulls)
 
