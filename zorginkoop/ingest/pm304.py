@@ -196,8 +196,8 @@ def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
         return None
     lines = np.frombuffer(raw, dtype=np.uint8).reshape(-1, width)
     bounds = np.linspace(0, len(lines), parts + 1).astype(int)
-    starts = [int(a) for a, b in zip(bounds, bounds[1:]) if b > a]  # an empty range (fewer lines than parts) is left out
-    ranges = [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    kept = [(int(a), int(b)) for a, b in zip(bounds, bounds[1:]) if b > a]  # no empty range (fewer lines than parts)
+    starts, ranges = [a for a, _ in kept], [lines[a:b] for a, b in kept]
 
     def scan(part: np.ndarray) -> tuple[bool, int, np.ndarray]:
         ends = part[:, RECORD_LENGTH:]
