@@ -175,6 +175,44 @@ def test_exact_duplicates_are_dropped_and_counted(tmp_path, policy):
     assert duckdb.connect().execute(f"select outcome from '{out}/decisions.parquet' where praktijk_agb = '04000001'").fetchall() == [("PROACTIEF_AANBOD",)]
 
 
+def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy):
+    """validated.<table> is a view: raw.<table> without its duplicates and quarantined lines (listed
+    in raw.kept_out), not a copy. Checking a table again (publish checks a new acceptances file under
+    the same name) keeps out only what the new check found."""
+    from zorginkoop.ingest.loader import create_raw_table, load_file
+    from zorginkoop.validation.rowchecks import TableChecks
+
+    b = good_bundle()
+    b.rows["compliance_checks"].append(dict(b.rows["compliance_checks"][0]))  # the last line: a duplicate of line 2
+    b.rows["compliance_checks"][3]["result"] = "ok"                            # line 5: quarantined
+    duplicate = len(b.rows["compliance_checks"]) + 1
+    directory = b.write(tmp_path / "bundle")
+    db = tmp_path / "run.duckdb"
+    tolerant = policy.with_parameters(quarantine_tolerance=1.0)
+    pipeline.validate(db, tolerant, pipeline.ingest(db, tolerant, directory), run_expectations=False)
+    lines = "select _line from {} where _file = 'compliance/checks.csv' order by 1"
+    with duckdb.connect(str(db)) as con:
+        raw = [r[0] for r in con.execute(lines.format("raw.compliance_checks")).fetchall()]
+        validated = [r[0] for r in con.execute(lines.format("validated.compliance_checks")).fetchall()]
+        assert validated == [line for line in raw if line not in (5, duplicate)]
+        assert con.execute("select count(*) from duckdb_views() where schema_name = 'validated' "
+                           "and view_name = 'compliance_checks'").fetchall() == [(1,)]
+        assert sorted(con.execute("select line from raw.kept_out where file = 'compliance/checks.csv'").fetchall()) == [(5,), (duplicate,)]
+
+        # the same file name again, now clean: nothing of the first check is kept out
+        spec = next(s for s in input_files(policy.domain) if s.table == "compliance_checks")
+        b.rows["compliance_checks"][3]["result"] = "pass"
+        b.rows["compliance_checks"].pop()
+        b.write(tmp_path / "clean")
+        create_raw_table(con, spec)
+        load_file(con, spec, tmp_path / "clean" / "compliance" / "checks.csv", "compliance/checks.csv")
+        with TableChecks(con, [spec]) as checks:
+            [result] = checks.results()
+        assert (result.rows_read, result.rows_deduplicated, result.rows_quarantined) == (len(raw) - 1, 0, 0)
+        assert con.execute("select count(*) from validated.compliance_checks").fetchall() == [(len(raw) - 1,)]
+        assert con.execute("select count(*) from raw.kept_out where file = 'compliance/checks.csv'").fetchall() == [(0,)]
+
+
 # -- read correctly by design ------------------------------------------------------------------
 
 def test_utf8_byte_order_mark_is_read(tmp_path, policy):
@@ -238,7 +276,9 @@ def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, pol
         {"applications/applications.csv", "behandelindex/behandelindex.csv", "contracts/contracts.csv"}
     assert {(file, column) for file, _, column, *_ in quarantine} >= \
         {("applications/applications.csv", "aanvraagdatum"), ("contracts/contracts.csv", "praktijk_agb")}
-    assert codes and any(size is not None for _, size in validated)  # codes recorded; copies of the tables with rows kept out
+    assert codes  # the codes the quarantined rows name are recorded
+    # validated.<table> is a view even with rows kept out: raw.<table> without the lines in raw.kept_out
+    assert all(size is None for _, size in validated)
 
     # refused side by side: both files reported, in the bundle's order, whichever finished first
     b = good_bundle()

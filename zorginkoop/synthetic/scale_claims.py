@@ -18,6 +18,7 @@ from zorginkoop.synthetic.pm304 import write_pm304_file
 from zorginkoop.synthetic.tariffs import TARIEF_CENTS, generic_prestatiecodelijst, prestatiecodelijst
 
 SERIES = 8  # claim lines per patient per practice, on average
+DIRTY_EVERY = 200_000  # per Parquet extract, one line delivered twice and one with a typo in every so many
 
 
 def generate_claims(con: duckdb.DuckDBPyConnection, units: list[tuple], seed: int, total: int, patients: int,
@@ -82,16 +83,28 @@ def generate_claims(con: duckdb.DuckDBPyConnection, units: list[tuple], seed: in
     for f in range(files):
         name = f"claims/claims_{year}_{f + 1:03d}.parquet"
         target = str(claims_dir.parent / name)
-        con.execute(f"""
-            copy (select declaratie_id, praktijk_agb, zorgverlener_agb, bsn, datum_prestatie, prestatiecodelijst,
-                         prestatiecode, cast(aantal as integer) as aantal,
-                         cast(cents as decimal(12, 2)) / 100 as declaratiebedrag, uzovi
-                  from numbered where k >= {pm304_lines} and (k - {pm304_lines}) // {lines_per_file} = {f}
-                  order by k)
+        # As in real extracts, a few lines come twice (delivered again) and a few have a typo in the
+        # prestatiecode: one of each in every DIRTY_EVERY lines, so the run's quarantine and
+        # deduplication are part of what `make bench` measures.
+        counts[name] = con.execute(f"""
+            copy (
+                with lines as (
+                    select *, (k - {pm304_lines}) % {DIRTY_EVERY} as j
+                    from numbered where k >= {pm304_lines} and (k - {pm304_lines}) // {lines_per_file} = {f}
+                ),
+                delivered as (
+                    select *, 0 as copy from lines
+                    union all
+                    select *, 1 as copy from lines where j = {DIRTY_EVERY // 2}
+                )
+                select declaratie_id, praktijk_agb, zorgverlener_agb, bsn, datum_prestatie, prestatiecodelijst,
+                       case when j = {DIRTY_EVERY * 3 // 4} then prestatiecode || 'x' else prestatiecode end as prestatiecode,
+                       cast(aantal as integer) as aantal,
+                       cast(cents as decimal(12, 2)) / 100 as declaratiebedrag, uzovi
+                from delivered
+                order by k, copy)
             to '{target}' (format parquet, compression zstd)
-        """)
-        counts[name] = con.execute(f"select count(*) from numbered where k >= {pm304_lines} "
-                                   f"and (k - {pm304_lines}) // {lines_per_file} = {f}").fetchall()[0][0]
+        """).fetchall()[0][0]
     files = -(-pm304_lines // lines_per_file) if pm304_lines else 0
     for f in range(files):
         name = f"claims/pm304_{year}_{f + 1:03d}.asc"

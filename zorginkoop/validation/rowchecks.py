@@ -8,7 +8,8 @@ quarantined):
 - a row with a value that fails an expectation, or that shares its key with a row that
   says something else: quarantined, one raw.quarantine row per problem, with file, line,
   column, value and a reason a person understands;
-- every other row: loaded into validated.<table>, which the staged SQL reads.
+- every other row: loaded into validated.<table> (a view: raw.<table> without the lines in
+  raw.kept_out, the duplicates and quarantined lines), which the staged SQL reads.
 Some problems are not about a row but about how the whole file was written (DD-MM-YYYY
 dates, decimal commas); those refuse the file, as does more quarantine than the policy's
 quarantine_tolerance allows.
@@ -252,16 +253,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     """)
     record_codes(con, spec, "quarantined_rows", "true")
     _drop_validated(con, table)
+    # The lines kept out, by (file, line); validated.<table> is raw.<table> without them, a view: a
+    # copy of millions of claim lines for one bad line would cost more than the rest of their checks.
+    con.execute(f"delete from raw.kept_out where file in (select distinct _file from raw.{table})")
+    con.execute("""
+        insert into raw.kept_out
+        select _file, _line from duplicate_rows union all select _file, _line from quarantined_lines
+    """)
     kept_out = con.execute("select (select count(*) from duplicate_rows) + (select count(*) from quarantined_lines)").fetchall()[0][0]
-    if kept_out:
-        con.execute(f"""
-            create table validated.{table} as
-            select {cols}, _file, _line from checking
-            where not _duplicate
-                and not exists (select 1 from quarantined_lines as p where p._file = checking._file and p._line = checking._line)
-        """)
-    else:  # every row passes: the same rows without copying millions of them
-        con.execute(f"create view validated.{table} as select {cols}, _file, _line from raw.{table}")
+    rows = f"raw.{table} as raw_rows anti join raw.kept_out on kept_out.file = raw_rows._file and kept_out.line = raw_rows._line" \
+        if kept_out else f"raw.{table}"  # every row passes: no join to pay for
+    con.execute(f"create view validated.{table} as select {cols}, _file, _line from {rows}")
     # A duplicate is never checked, so no line is both deduplicated and quarantined.
     rows = con.execute(f"""
         with read as (select _file, count(*) as n from raw.{table} group by _file),
@@ -327,7 +329,7 @@ class TableChecks:
 
 
 def _drop_validated(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """validated.<table> is a table, or a view on raw.<table> when every row passed."""
+    """validated.<table>: a view on raw.<table> (a database written before raw.kept_out has a table)."""
     for (kind,) in con.execute("select 'view' from duckdb_views() where schema_name = 'validated' and view_name = ? "
                                "union all select 'table' from duckdb_tables() where schema_name = 'validated' and table_name = ?",
                                [table, table]).fetchall():
@@ -338,7 +340,9 @@ CODE_COLUMNS = ("agb", "big_nummer", "kp_nummer")
 
 
 def create_codes_table(con: duckdb.DuckDBPyConnection) -> None:
+    """raw.quarantine_codes (record_codes), and raw.kept_out: every line check_rows kept out of validated."""
     con.execute("create table if not exists raw.quarantine_codes (file varchar, line bigint, code_column varchar, code varchar)")
+    con.execute("create table if not exists raw.kept_out (file varchar, line bigint)")
 
 
 def record_codes(con: duckdb.DuckDBPyConnection, spec: InputFile, source: str, where: str) -> None:
