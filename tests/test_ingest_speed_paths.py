@@ -122,3 +122,21 @@ def test_readahead_two_loads_of_one_file_at_once(tmp_path):
     with ThreadPoolExecutor(4) as pool:
         assert set(pool.map(load, range(2000))) == {expected}
     assert not readahead._started
+
+
+@pytest.mark.parametrize("configured, workers, during", [("4", 2, 2), ("4", 3, 1), ("4", 1, 4), ("1", 2, 1), ("", 2, None)])
+def test_side_by_side_work_shares_the_threads_and_gives_them_back(monkeypatch, configured, workers, during):
+    """Files loading (and tables being checked) side by side each get their share of DuckDB's
+    threads, not all of them; the run's setting comes back after, also after a failure."""
+    from zorginkoop.engine.database import connect, threads_shared_by
+
+    monkeypatch.setenv("ZORGINKOOP_THREADS", configured)
+    with connect(":memory:") as con:
+        threads = lambda: int(con.execute("select current_setting('threads')").fetchall()[0][0])  # noqa: E731
+        before = threads()
+        expected = during if during is not None else max(1, (os.cpu_count() or 1) // workers)
+        with pytest.raises(RuntimeError, match="failed"):
+            with threads_shared_by(con, workers):
+                assert threads() == expected
+                raise RuntimeError("failed")
+        assert threads() == before

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from zorginkoop.engine.database import threads_shared_by
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop import progress
@@ -164,7 +165,8 @@ def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path,
 
     by_size = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)
     results: dict[int, FileReport | BadInputError] = {}
-    with ThreadPoolExecutor(max_workers=ingest_workers(), thread_name_prefix="ingest") as pool:
+    workers = max(1, min(ingest_workers(), len(jobs)))
+    with threads_shared_by(con, workers), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
         futures = {pool.submit(load, jobs[i]): i for i in by_size}
         for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
             results[futures[future]] = future.result()

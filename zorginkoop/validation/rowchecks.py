@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from zorginkoop.engine.database import threads_shared_by
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import settings
@@ -291,9 +292,11 @@ class TableChecks:
         self.specs = sorted(specs, key=lambda spec: -con.execute(f"select count(*) from raw.{spec.table}").fetchall()[0][0])
         self.order = [spec.table for spec in specs]
         self._cursors = {spec.table: con.cursor() for spec in specs}
+        self._con = con
 
     def _each(self, call, specs: list[InputFile]) -> dict[str, object]:
-        with ThreadPoolExecutor(max_workers=settings().ingest_workers, thread_name_prefix="rowchecks") as pool:
+        workers = max(1, min(settings().ingest_workers, len(specs)))
+        with threads_shared_by(self._con, workers), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rowchecks") as pool:
             futures = {spec.table: pool.submit(call, self._cursors[spec.table], spec) for spec in specs}
             try:
                 return {table: futures[table].result() for table in self.order if table in futures}
