@@ -43,7 +43,8 @@ def test_refused(tmp_path, ggz_policy, change, mutate, message):
     (lambda b: b.rows["claims"][1].update(bsn="123456789"), "bsn", "11-proef"),
     (lambda b: b.rows["claims"][1].update(einddatum="2019-02-30"), "einddatum", "not a real calendar date"),
     (lambda b: b.rows["claims"][1].update(declaratiebedrag=""), "declaratiebedrag", "this column is required"),
-], ids=["unknown_zorgtype", "bsn_fails_11_proef", "impossible_date", "amount_missing"])
+    (lambda b: b.rows["claims"][1].update(bsn=""), "bsn", "BSN ontbreekt"),
+], ids=["unknown_zorgtype", "bsn_fails_11_proef", "impossible_date", "amount_missing", "bsn_missing"])
 def test_a_bad_claim_line_is_quarantined_and_its_institution_reviewed(tmp_path, ggz_policy, change, column, reason):
     b = good_bundle()
     change(b)

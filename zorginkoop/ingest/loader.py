@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
 
 from zorginkoop.engine.database import threads_shared_by
 from zorginkoop.ingest import readahead
@@ -122,22 +123,29 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
             return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded, rows_loaded=loaded)
         (private, pseudo), = spec.pseudonymize.items()
         distinct = f"select distinct cast({identifier(private)} as varchar) as bsn from {source}"
-        with in_memory(con, "bsn_pseudonyms", pseudonyms(con, distinct)):
+        patients = pseudonyms(con, distinct)
+        # Every distinct BSN (an empty one too) is judged, so without a failing one no row is rejected
+        # and the file is not read a third time to find none.
+        any_rejected = not pc.all(patients["bsn_ok"], skip_nulls=False).as_py()
+        with in_memory(con, "bsn_pseudonyms", patients):
             rows += f" left join bsn_pseudonyms on cast(_rows.{identifier(private)} as varchar) = bsn_pseudonyms.bsn"
             valid = "coalesce(bsn_pseudonyms.bsn_ok, false)"
             loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(identifier, plain))}, {identifier(pseudo)}, _file, _line) "
                                  f"select {select}, bsn_pseudonyms.patient_pseudonym, {literal(rel)}, _source_line "
                                  f"from {rows} where {valid}").fetchall()[0][0]
-            con.execute(f"create or replace temp table rejected as select {select}, {literal(rel)} as _file, "
-                        f"_source_line as _line from {rows} where not {valid}")
+            if any_rejected:
+                con.execute(f"create or replace temp table rejected as select {select}, {literal(rel)} as _file, "
+                            f"_source_line as _line from {rows} where not {valid}")
     except duckdb.Error as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc
-    con.execute("insert into raw.quarantine select _file, _line, ?, null, ? from rejected order by _line",
-                [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
-    record_codes(con, spec, "rejected", "true")
-    rejected = con.execute("select count(*) from rejected").fetchall()[0][0]
-    con.execute("drop table rejected")
+    rejected = 0
+    if any_rejected:
+        con.execute("insert into raw.quarantine select _file, _line, ?, null, ? from rejected order by _line",
+                    [private, "BSN ontbreekt of voldoet niet aan de 11-proef; regel niet geladen"])
+        record_codes(con, spec, "rejected", "true")
+        rejected = con.execute("select count(*) from rejected").fetchall()[0][0]
+        con.execute("drop table rejected")
     return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded + rejected, rows_loaded=loaded,
                       rows_quarantined=rejected)
 
