@@ -175,6 +175,36 @@ def test_exact_duplicates_are_dropped_and_counted(tmp_path, policy):
     assert duckdb.connect().execute(f"select outcome from '{out}/decisions.parquet' where praktijk_agb = '04000001'").fetchall() == [("PROACTIEF_AANBOD",)]
 
 
+def test_claim_lines_that_share_their_row_id_but_differ_are_both_loaded(tmp_path, policy):
+    """The duplicate search hashes the suite's row_id (id, patient, date, code of a claim line), not
+    every column: a line equal in those but not in its amount is no duplicate; an exact copy is."""
+    b = good_bundle()
+    first = b.rows["claims"][0]
+    b.rows["claims"].append(dict(first, declaratiebedrag="77.00"))  # same row_id, another amount
+    b.rows["claims"].append(dict(first))                            # an exact copy
+    reports, out = run(tmp_path, policy, b)
+    report = reports["claims/claims.csv"]
+    assert (report.rows_deduplicated, report.rows_quarantined) == (1, 0)
+    assert report.rows_loaded == report.rows_read - 1
+
+
+def test_a_row_id_must_name_loaded_columns(monkeypatch, policy):
+    import zorginkoop.ingest.bundle as bundle
+    from zorginkoop.validation.suites import SuiteError
+
+    load = bundle.load_suite
+
+    def with_bad_row_id(path, domain):
+        suite = load(path, domain)
+        if suite["meta"]["table"] == "claims":
+            suite["meta"]["row_id"] = ["declaratie_id", "bsn"]  # the BSN is never loaded
+        return suite
+
+    monkeypatch.setattr(bundle, "load_suite", with_bad_row_id)
+    with pytest.raises(SuiteError, match="meta.key or meta.row_id names bsn"):
+        input_files(policy.domain)
+
+
 def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy):
     """validated.<table> is a view: raw.<table> without its duplicates and quarantined lines (listed
     in raw.kept_out), not a copy. Checking a table again (publish checks a new acceptances file under

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zorginkoop.domains import Domain
-from zorginkoop.validation.suites import load_suite
+from zorginkoop.validation.suites import SuiteError, load_suite
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class InputFile:
     # reviews and acceptances: they are about the decision, not the data it is made on.
     sends_units_to_review: bool = True
     domain: str = ""                  # whose seeds fill the suite's seed references
+    # Columns that (nearly) tell one row from another, a claim line's id and patient say: exact
+    # duplicates are looked for among the rows that share them (rowchecks.check_rows hashes these,
+    # not every column). Not a key: rows that share them and differ elsewhere are both loaded.
+    row_id: tuple[str, ...] = ()
 
     @property
     def may_refuse_bundle(self) -> bool:
@@ -76,7 +80,7 @@ def input_files(domain: Domain) -> list[InputFile]:
     files = []
     for suite_path in domain.suite_paths():
         meta = load_suite(suite_path, domain.name)["meta"]
-        files.append(InputFile(
+        spec = InputFile(
             table=meta["table"], path=meta["path"], required=bool(meta["required"]),
             formats=tuple(meta.get("formats", ["csv"])), columns=tuple(meta["columns"]),
             private_columns=tuple(meta.get("private_columns", [])), pseudonymize=dict(meta.get("pseudonymize", {})),
@@ -84,5 +88,11 @@ def input_files(domain: Domain) -> list[InputFile]:
             description=meta.get("description", ""), suite_path=suite_path,
             quarantine_tolerance=meta.get("quarantine_tolerance"),
             sends_units_to_review=bool(meta.get("sends_units_to_review", True)), domain=domain.name,
-        ))
+            row_id=tuple(meta.get("row_id", [])),
+        )
+        unknown = [c for c in (*spec.key, *spec.row_id) if c not in spec.loaded_columns]
+        if unknown:
+            raise SuiteError(f"suite {suite_path}: meta.key or meta.row_id names {', '.join(unknown)}, "
+                             f"not a loaded column ({', '.join(spec.loaded_columns)})")
+        files.append(spec)
     return files
