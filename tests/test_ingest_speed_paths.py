@@ -126,8 +126,8 @@ def test_readahead_two_loads_of_one_file_at_once(tmp_path):
 
 @pytest.mark.parametrize("configured, workers, during", [("4", 2, 2), ("4", 3, 1), ("4", 1, 4), ("1", 2, 1), ("", 2, None)])
 def test_side_by_side_work_shares_the_threads_and_gives_them_back(monkeypatch, configured, workers, during):
-    """Files loading (and tables being checked) side by side each get their share of DuckDB's
-    threads, not all of them; the run's setting comes back after, also after a failure."""
+    """Files loading side by side each get their share of DuckDB's threads, not all of them; the
+    run's setting comes back after, also after a failure."""
     from zorginkoop.engine.database import connect, threads_shared_by
 
     monkeypatch.setenv("ZORGINKOOP_THREADS", configured)

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ZORGINKOOP_", env_ignore_empty=True, frozen=True, extra="ignore")
 
-    threads: int | None = Field(None, ge=1, description="DuckDB threads (unset: DuckDB's default, every core); files loaded and tables checked side by side share them; outputs are the same for any value.")
+    threads: int | None = Field(None, ge=1, description="DuckDB threads (unset: DuckDB's default, every core); files loaded side by side share them; outputs are the same for any value.")
     memory_limit: str | None = Field(None, description="DuckDB `memory_limit`, e.g. `3GB`: above it a run spills to the temp directory (unset: DuckDB's default, 80 % of RAM).")
     temp_directory: Path | None = Field(None, description="Where DuckDB spills (unset: beside the run's database).")
     ingest_workers: int = Field(2, ge=1, description="Input files loaded, and tables row-checked, side by side, each on its own connection.")

@@ -36,8 +36,9 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
 @contextmanager
 def threads_shared_by(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[None]:
     """DuckDB's threads divided among `workers` statements that run side by side (files loading,
-    tables being checked, each on a connection of its own): two of them on two cores run a thread
-    each, not two that take turns on each core (insurer ingest 3.5-4.1 s -> 3.3-3.5 s, and less CPU).
+    each on a connection of its own): two of them on two cores run a thread each, not two that take
+    turns on each core (insurer ingest 3.5-4.1 s -> 3.3-3.5 s, and less CPU). Only where the work is
+    many files of a similar size: a load or check that is most of the work would run on a share.
     The threads are the database's, not a connection's: the run's setting comes back after the block."""
     total = settings().threads or os.cpu_count() or 1
     shared = max(1, total // max(1, workers))
