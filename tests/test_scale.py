@@ -126,3 +126,25 @@ def test_distinct_values_categorical_keeps_a_null_and_pads_with_the_first_value(
     without_null = _categorical(["a", "b"], 4)
     assert list(without_null) == ["a", "b", "a", "a"]
     assert len(_categorical([], 0)) == 0
+
+
+def test_generated_extracts_hold_duplicate_and_mistyped_lines_that_the_load_keeps_out(tmp_path, policy, monkeypatch):
+    """As real extracts do, a generated Parquet extract has one line delivered twice and one with a
+    typo in its prestatiecode in every DIRTY_EVERY lines; `claims load` drops the one and
+    quarantines the other."""
+    import zorginkoop.synthetic.scale_claims as scale_claims
+
+    monkeypatch.setattr(scale_claims, "DIRTY_EVERY", 1000)
+    monkeypatch.setitem(generate_module.SCALES, "tiny", 120)
+    monkeypatch.setitem(generate_module.LARGE_SCALES, "tiny", (30_000, 3_000))
+    generate_module.generate(policy, 5, "tiny", tmp_path / "bundle")
+    extracts = f"'{tmp_path}/bundle/claims/*.parquet'"
+    con = duckdb.connect()
+    mistyped = con.execute(f"select count(*) from {extracts} where prestatiecode like '%x'").fetchall()[0][0]
+    twice = con.execute(f"select count(*) from (select * from {extracts} group by all having count(*) = 2)").fetchall()[0][0]
+    assert mistyped > 5 and twice > 5
+    reports, _ = load_claims([tmp_path / "bundle" / "claims"], tmp_path / "claims", get_domain("paramedie"))
+    parquet = [r for r in reports if r.path.endswith(".parquet")]
+    assert sum(r.rows_deduplicated for r in parquet) == twice
+    assert sum(r.rows_quarantined for r in parquet) == mistyped
+    assert all(r.rows_read == r.rows_loaded + r.rows_deduplicated + r.rows_quarantined for r in reports)

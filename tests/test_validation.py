@@ -208,7 +208,7 @@ def test_a_row_id_must_name_loaded_columns(monkeypatch, policy):
 def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy):
     """validated.<table> is a view: raw.<table> without its duplicates and quarantined lines (listed
     in raw.kept_out), not a copy. Checking a table again (publish checks a new acceptances file under
-    the same name) keeps out only what the new check found."""
+    the same name) keeps out only what the new check found, and leaves the other tables' alone."""
     from zorginkoop.ingest.loader import create_raw_table, load_file
     from zorginkoop.validation.rowchecks import TableChecks
 
@@ -216,6 +216,8 @@ def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy
     b.rows["compliance_checks"].append(dict(b.rows["compliance_checks"][0]))  # the last line: a duplicate of line 2
     b.rows["compliance_checks"][3]["result"] = "ok"                            # line 5: quarantined
     duplicate = len(b.rows["compliance_checks"]) + 1
+    b.rows["behandelindex"].append(dict(b.rows["behandelindex"][0]))          # another table's duplicate
+    other_duplicate = len(b.rows["behandelindex"]) + 1
     directory = b.write(tmp_path / "bundle")
     db = tmp_path / "run.duckdb"
     tolerant = policy.with_parameters(quarantine_tolerance=1.0)
@@ -241,6 +243,9 @@ def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy
         assert (result.rows_read, result.rows_deduplicated, result.rows_quarantined) == (len(raw) - 1, 0, 0)
         assert con.execute("select count(*) from validated.compliance_checks").fetchall() == [(len(raw) - 1,)]
         assert con.execute("select count(*) from raw.kept_out where file = 'compliance/checks.csv'").fetchall() == [(0,)]
+        assert con.execute("select line from raw.kept_out where file = 'behandelindex/behandelindex.csv'").fetchall() == \
+            [(other_duplicate,)]
+        assert con.execute("select count(*) from validated.behandelindex where _line = ?", [other_duplicate]).fetchall() == [(0,)]
 
 
 # -- read correctly by design ------------------------------------------------------------------
@@ -296,12 +301,16 @@ def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, pol
             validated = con.execute("select table_name, estimated_size from duckdb_tables() where schema_name = 'validated' "
                                     "union all select view_name, null from duckdb_views() where schema_name = 'validated' "
                                     "order by 1").fetchall()
+            kept_out = con.execute("select * from raw.kept_out order by all").fetchall()
+            rows = {table: con.execute(f"select * from validated.{table} order by _file, _line").fetchall()
+                    for table, _ in validated}
         return sorted((r.path, r.rows_read, r.rows_loaded, r.rows_deduplicated, r.rows_quarantined) for r in reports), \
-            quarantine, codes, validated
+            quarantine, codes, validated, kept_out, rows
 
     one, two = checked("1"), checked("2")
     assert one == two
-    counts, quarantine, codes, validated = one
+    counts, quarantine, codes, validated, kept_out, _ = one
+    assert kept_out  # the duplicate and the quarantined lines, the same with one worker and with two
     assert {path for path, _, _, dup, quarantined in counts if dup or quarantined} == \
         {"applications/applications.csv", "behandelindex/behandelindex.csv", "contracts/contracts.csv"}
     assert {(file, column) for file, _, column, *_ in quarantine} >= \

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -37,10 +36,10 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
 def threads_shared_by(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[None]:
     """DuckDB's threads divided among `workers` statements that run side by side (files loading,
     each on a connection of its own): two of them on two cores run a thread each, not two that take
-    turns on each core (insurer ingest 3.5-4.1 s -> 3.3-3.5 s, and less CPU). Only where the work is
-    many files of a similar size: a load or check that is most of the work would run on a share.
-    The threads are the database's, not a connection's: the run's setting comes back after the block."""
-    total = settings().threads or os.cpu_count() or 1
+    turns on each core (docs/decisions.md, "Loading side by side"). For many files only: a file
+    that is most of the work would run on a share while the other workers wait (load_files).
+    The threads are the database's, not a connection's: they are set back as they were after the block."""
+    total = int(con.execute("select current_setting('threads')").fetchall()[0][0])
     shared = max(1, total // max(1, workers))
     if shared == total:
         yield
@@ -49,7 +48,7 @@ def threads_shared_by(con: duckdb.DuckDBPyConnection, workers: int) -> Iterator[
     try:
         yield
     finally:
-        con.execute(f"set threads = {settings().threads}" if settings().threads else "reset threads")
+        con.execute(f"set threads = {total}")
 
 
 def load_seeds(con: duckdb.DuckDBPyConnection, domain_name: str) -> list[str]:

@@ -125,7 +125,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
         distinct = f"select distinct cast({identifier(private)} as varchar) as bsn from {source}"
         patients = pseudonyms(con, distinct)
         # Every distinct BSN (an empty one too) is judged, so without a failing one no row is rejected
-        # and the file is not read a third time to find none.
+        # and the file is not read a third time to find none (an empty file is read: all() of nothing is null).
         any_rejected = not pc.all(patients["bsn_ok"], skip_nulls=False).as_py()
         with in_memory(con, "bsn_pseudonyms", patients):
             rows += f" left join bsn_pseudonyms on cast(_rows.{identifier(private)} as varchar) = bsn_pseudonyms.bsn"
@@ -148,6 +148,9 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
         con.execute("drop table rejected")
     return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded + rejected, rows_loaded=loaded,
                       rows_quarantined=rejected)
+
+
+MANY_FILES_PER_WORKER = 2
 
 
 def ingest_workers() -> int:
@@ -174,7 +177,10 @@ def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path,
     by_size = sorted(range(len(jobs)), key=lambda i: -jobs[i][1].stat().st_size)
     results: dict[int, FileReport | BadInputError] = {}
     workers = max(1, min(ingest_workers(), len(jobs)))
-    with threads_shared_by(con, workers), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+    # The threads are shared only among many files (a bundle): with a few, one of them is most of
+    # the work, and it would run on a share while the other workers wait.
+    shared = workers if len(jobs) > MANY_FILES_PER_WORKER * workers else 1
+    with threads_shared_by(con, shared), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
         futures = {pool.submit(load, jobs[i]): i for i in by_size}
         for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
             results[futures[future]] = future.result()

@@ -18,7 +18,7 @@ from zorginkoop.synthetic.pm304 import write_pm304_file
 from zorginkoop.synthetic.tariffs import TARIEF_CENTS, generic_prestatiecodelijst, prestatiecodelijst
 
 SERIES = 8  # claim lines per patient per practice, on average
-DIRTY_EVERY = 200_000  # per Parquet extract, one line delivered twice and one with a typo in every so many
+DIRTY_EVERY = 200_000  # one line delivered twice and one with a typo in every so many Parquet lines
 
 
 def generate_claims(con: duckdb.DuckDBPyConnection, units: list[tuple], seed: int, total: int, patients: int,

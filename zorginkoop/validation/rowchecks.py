@@ -175,8 +175,9 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     """Deduplicate, check and split raw.<table> into validated.<table> and raw.quarantine.
 
     Set-based: the checks run once per distinct value of each column, one scan then finds the
-    rows holding a bad value (only those few are taken apart per check), one aggregate finds the keys that occur more than once (only their
-    rows are compared), and the counts come from the small tables of problems.
+    rows holding a bad value (only those few are taken apart per check), a sort of row hashes
+    finds the candidates for exact duplicates and one aggregate the keys that occur more than once
+    (only their rows are compared), and the counts come from the small tables of problems.
     """
     table, columns = spec.table, spec.loaded_columns
     cols = ", ".join(identifier(c) for c in columns)
@@ -189,8 +190,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     # key, else of every column. A repeated hash is found as equal to its neighbour once the hashes
     # are sorted: on 20 million rows a sort of one integer takes half the time of an aggregate with
     # 20 million groups.
-    prefilter = [c for c in spec.row_id or spec.key if c in columns]
-    row_hash = f"hash({', '.join(identifier(c) for c in prefilter) or cols})"
+    row_hash = f"hash({', '.join(identifier(c) for c in spec.row_id or spec.key) or cols})"  # loaded: bundle.input_files
     con.execute(f"""
         create or replace temp table duplicate_rows as
         with repeated_hashes as (
@@ -220,7 +220,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         f"from failing_rows where {condition}"
         for column, condition, reason in checks) or "select null, null, null, null, null where false"
     con.execute(f"create or replace temp table value_problems as {problems}")
-    key = [k for k in spec.key if k in columns]
+    key = list(spec.key)
     if key:
         key_cols = ", ".join(identifier(k) for k in key)
         key_text = " || ', ' || ".join(f"coalesce({identifier(k)}, '')" for k in key)
@@ -259,14 +259,13 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     # The lines kept out, by (file, line); validated.<table> is raw.<table> without them, a view: a
     # copy of millions of claim lines for one bad line would cost more than the rest of their checks.
     con.execute(f"delete from raw.kept_out where file in (select distinct _file from raw.{table})")
-    con.execute("""
+    kept_out = con.execute("""
         insert into raw.kept_out
         select _file, _line from duplicate_rows union all select _file, _line from quarantined_lines
-    """)
-    kept_out = con.execute("select (select count(*) from duplicate_rows) + (select count(*) from quarantined_lines)").fetchall()[0][0]
-    rows = f"raw.{table} as raw_rows anti join raw.kept_out on kept_out.file = raw_rows._file and kept_out.line = raw_rows._line" \
+    """).fetchall()[0][0]
+    source = f"raw.{table} as raw_rows anti join raw.kept_out on kept_out.file = raw_rows._file and kept_out.line = raw_rows._line" \
         if kept_out else f"raw.{table}"  # every row passes: no join to pay for
-    con.execute(f"create view validated.{table} as select {cols}, _file, _line from {rows}")
+    con.execute(f"create view validated.{table} as select {cols}, _file, _line from {source}")
     # A duplicate is never checked, so no line is both deduplicated and quarantined.
     rows = con.execute(f"""
         with read as (select _file, count(*) as n from raw.{table} group by _file),
