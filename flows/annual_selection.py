@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from zorginkoop.engine import outputs, pipeline
 from zorginkoop import paths, progress
 from zorginkoop.ingest.loader import FileReport
+from zorginkoop.engine.database import HeldDatabase
 from zorginkoop.engine.models import ModelRun, recording
 from zorginkoop.engine.policy import load_policy
 from zorginkoop.reporting.summary import markdown_table, outcome_counts
@@ -131,7 +132,8 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
     input_path, output_path = Path(input_dir).resolve(), Path(os.path.abspath(output_dir))
     timings: dict[str, float] = {}
     suites_future = None
-    with outputs.output_writer(output_path, publish=publish) as staging:
+    with outputs.output_writer(output_path, publish=publish) as staging, \
+            HeldDatabase(staging / pipeline.DATABASE_NAME) as database:
         db_path = staging / pipeline.DATABASE_NAME
         try:
             start = time.perf_counter()
@@ -167,7 +169,11 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
         pipeline.write_manifest(staging, loaded, input_path, checked,
                                 [SuiteResult(**s) for s in suites], written, timings, model_timings)
         start = time.perf_counter()
+        # The database file's last write (the run's one checkpoint, one core) beside the report,
+        # which reads the Parquet outputs and the manifest only; both end before anything is published.
+        database.close_beside()
         report(staging, policy)  # reads the manifest; its own time is added to it afterwards
+        database.wait()
         timings["report"] = time.perf_counter() - start
         pipeline.write_manifest(staging, loaded, input_path, checked,
                                 [SuiteResult(**s) for s in suites], written, timings, model_timings)

@@ -140,3 +140,40 @@ def test_side_by_side_work_shares_the_threads_and_gives_them_back(monkeypatch, c
                 assert threads() == expected
                 raise RuntimeError("failed")
         assert threads() == before
+
+
+def test_a_held_database_reaches_its_file_once_when_the_hold_ends(tmp_path):
+    """While the run holds its database, each stage's connect() shares the one DuckDB instance: what a
+    stage wrote stays in the log (no checkpoint at the stage's close). close_beside() writes it into
+    the file on a thread of its own; after wait() the file alone holds every table."""
+    from zorginkoop.engine.database import HeldDatabase, connect
+
+    db = tmp_path / "run.duckdb"
+    wal = tmp_path / "run.duckdb.wal"
+    with HeldDatabase(db) as held:
+        with connect(db) as stage:
+            # no checkpoint at every 16 MB of log either: the run's one checkpoint is at the end
+            assert stage.execute("select current_setting('checkpoint_threshold')").fetchall()[0][0] == "931.3 GiB"  # 1TB
+            stage.execute("create table t as select range as x from range(100000)")
+        assert wal.is_file() and wal.stat().st_size > 0  # the stage closed, the data is still only logged
+        with connect(db) as later:  # a later stage sees what the earlier one wrote
+            assert later.execute("select count(*) from t").fetchall() == [(100000,)]
+        held.close_beside()
+        held.wait()
+        assert not wal.exists()
+    with duckdb.connect(str(db), read_only=True) as reader:
+        assert reader.execute("select sum(x) from t").fetchall() == [(sum(range(100000)),)]
+
+
+def test_a_failed_run_leaves_its_held_database_closed(tmp_path):
+    """An error inside the hold is the one the caller sees; the file is closed and readable after."""
+    from zorginkoop.engine.database import HeldDatabase, connect
+
+    db = tmp_path / "run.duckdb"
+    with pytest.raises(RuntimeError, match="stage failed"):
+        with HeldDatabase(db):
+            with connect(db) as stage:
+                stage.execute("create table t as select 42 as x")
+            raise RuntimeError("stage failed")
+    with duckdb.connect(str(db), read_only=True) as reader:
+        assert reader.execute("select x from t").fetchall() == [(42,)]

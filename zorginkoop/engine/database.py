@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +31,64 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
     if temp_directory:
         con.execute(f"set temp_directory = {literal(temp_directory)}")
     return con
+
+
+# DuckDB writes logged tables into the file (a checkpoint, compressing them on one thread) whenever
+# the log passes checkpoint_threshold (16 MB), and when its last connection closes. A held run
+# defers that to the one checkpoint at the end (docs/decisions.md, "One database for the run").
+DEFERRED_CHECKPOINT = "1TB"
+
+
+class HeldDatabase:
+    """The run's database file held open from its first stage to its last: in one process, every
+    connect() to the same path shares this DuckDB instance, so the stages open no file of their own
+    and the tables they write reach the file in one checkpoint, when the hold ends.
+
+    close_beside() ends the hold on a thread of its own, so that the checkpoint (one core) runs
+    beside work that does not touch the database (the report); wait() joins it. Leaving the block
+    closes it in any case: a failed run leaves no open file behind."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.con: duckdb.DuckDBPyConnection | None = connect(db_path)
+        self.con.execute(f"set checkpoint_threshold = '{DEFERRED_CHECKPOINT}'")
+        self._closing: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def _close(self) -> None:
+        try:
+            if self.con is not None:
+                self.con.close()  # the last connection: DuckDB checkpoints here
+        except BaseException as exc:  # noqa: BLE001 (re-raised by wait, on the caller's thread)
+            self._error = exc
+        finally:
+            self.con = None
+
+    def close_beside(self) -> None:
+        if self._closing is None:
+            self._closing = threading.Thread(target=self._close, name="database-checkpoint")
+            self._closing.start()
+
+    def wait(self) -> None:
+        """The hold ended and the file complete; raises what closing it raised."""
+        if self._closing is None:
+            self._close()
+        else:
+            self._closing.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __enter__(self) -> "HeldDatabase":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.wait()
+        else:  # the run's own error is the one to report
+            try:
+                self.wait()
+            except Exception:  # noqa: BLE001
+                pass
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 The Prefect flow (flows/annual_selection.py) calls these as tasks; tests call them
 directly. Each stage opens the run's DuckDB file itself, so stages can run in
-separate task runs and the database is a real file a person can open afterwards.
+separate task runs and the database is a real file a person can open afterwards (the flow
+holds it open meanwhile, engine.database.HeldDatabase, so the stages share one instance).
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def judged_quarantine(con) -> dict[str, int]:
 def account_for_judged_rows(db_path: Path, reports: list[FileReport]) -> list[FileReport]:
     """Move the rows the selection quarantined from loaded to quarantined, so that per file
     rows_read = rows_loaded + rows_deduplicated + rows_quarantined still holds in the manifest."""
-    with connect(db_path, read_only=True) as con:
+    with connect(db_path) as con:  # not read_only: the run may hold the file open (HeldDatabase)
         judged = judged_quarantine(con)
     for report in reports:
         moved = judged.get(report.path, 0)
