@@ -54,11 +54,17 @@ def validate(db_path: Path, policy_name: str, reports: list[dict]) -> list[dict]
 
 
 @task(name="expectations", cache_policy=NO_CACHE)
-def expectations(db_path: Path, policy_name: str, docs_dir: Path) -> list[dict]:
-    """Every Great Expectations suite on the validated rows, and Data Docs."""
-    results = pipeline.expectations(db_path, load_policy(policy_name), docs_dir)
+def expectations(db_path: Path, policy_name: str) -> list[dict]:
+    """Every Great Expectations suite on the validated rows (Data Docs follow in data_docs)."""
+    results = pipeline.expectations(db_path, load_policy(policy_name))
     get_run_logger().info("%d suite(s) passed, %d expectations", len(results), sum(r.evaluated for r in results))
     return [asdict(r) for r in results]
+
+
+@task(name="data_docs", cache_policy=NO_CACHE)
+def data_docs(docs_dir: Path) -> str:
+    """Great Expectations Data Docs of the suites the expectations task ran."""
+    return str(pipeline.data_docs(docs_dir))
 
 
 @contextmanager
@@ -145,7 +151,7 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
                 reports = validate(db_path, policy, reports)
             # Great Expectations (Python, one core) judges the validated rows beside the selection
             # (DuckDB), which reads the same rows; a failed suite still stops the run before publish.
-            suites_future = expectations.submit(db_path, policy, staging / pipeline.DATA_DOCS_DIR)
+            suites_future = expectations.submit(db_path, policy)
             timings["validate"] = time.perf_counter() - start
             start = time.perf_counter()
             with progress.stage("Select: applying the policy"):
@@ -166,13 +172,16 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
                 suites_future.wait()  # it writes Data Docs into the staging directory
         checked = pipeline.account_for_judged_rows(db_path, [FileReport(**r) for r in reports])
         reports = [asdict(r) for r in checked]
-        pipeline.write_manifest(staging, loaded, input_path, checked,
-                                [SuiteResult(**s) for s in suites], written, timings, model_timings)
+        pipeline.write_manifest(staging, loaded, input_path, checked, [SuiteResult(**s) for s in suites],
+                                written, timings, model_timings, data_docs_pending=True)
         start = time.perf_counter()
-        # The database file's last write (the run's one checkpoint, one core) beside the report,
-        # which reads the Parquet outputs and the manifest only; both end before anything is published.
+        # Beside the report (Python, reading the Parquet outputs and the manifest): the database
+        # file's last write (the run's one checkpoint) and GE's Data Docs (in GE's worker process),
+        # each on a core of its own. All three end before anything is published.
         database.close_beside()
+        docs_future = data_docs.submit(staging / pipeline.DATA_DOCS_DIR)
         report(staging, policy)  # reads the manifest; its own time is added to it afterwards
+        docs_future.result()
         database.wait()
         timings["report"] = time.perf_counter() - start
         pipeline.write_manifest(staging, loaded, input_path, checked,

@@ -189,3 +189,55 @@ def test_the_manifest_lists_each_models_timing(tmp_path, policy):
     assert manifest["model_timings"] == [{"model": "staged.a", "seconds": 0.5, "rows": 3},
                                          {"model": "staged.b", "seconds": 0.1, "rows": None}]
     assert manifest["timings_seconds"] == {"select": 1.0}
+
+
+def _side_by_side_project(tmp_path, fail: str | None = None):
+    models = {
+        "staged/a.sql": "select range as x from range(50000)",
+        "staged/b.sql": "select range as y from range(30000)",
+        "intermediate/ab.sql": "select x, y from staged.a join staged.b on x = y",
+        "intermediate/a2.sql": "select x * 2 as x2 from staged.a",
+        "decisions/c.sql": "select count(*) as n, sum(x2) as s from intermediate.a2 join intermediate.ab on x2 = y",
+    }
+    if fail:
+        models[fail] = "select * from staged.no_such_table"
+    return _project(tmp_path, models)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_models_built_side_by_side_are_the_same_and_come_back_in_graph_order(tmp_path, workers):
+    """Two workers build the models whose inputs are ready at once; the tables, the order of the
+    ModelRuns and what recording() sees are those of one worker."""
+    graph = _side_by_side_project(tmp_path)
+    con = duckdb.connect()
+    with recording() as recorded:
+        runs = run(con, graph, workers=workers)
+    assert [r.model for r in runs] == list(graph.models) == [r.model for r in recorded]
+    assert con.execute("select n, s from decisions.c").fetchall() == [(15000, 224985000)]
+
+
+def test_a_failed_model_beside_others_stops_the_run_with_that_model_named(tmp_path):
+    """The model that fails is named; nothing that reads it is built; with workers the first failure
+    in the graph's order is the one raised."""
+    graph = _side_by_side_project(tmp_path, fail="intermediate/a2.sql")  # decisions.c reads it
+    con = duckdb.connect()
+    with pytest.raises(RuntimeError, match=r"a2\.sql failed: .*no_such_table"):
+        run(con, graph, workers=2)
+    assert con.execute("select count(*) from duckdb_tables() where table_name = 'c'").fetchall() == [(0,)]
+
+
+def test_outputs_written_side_by_side_are_the_same_bytes(tmp_path):
+    from zorginkoop.engine.outputs import write_queries
+
+    con = duckdb.connect()
+    con.execute("create table t as select range as x, 'v' || range as v from range(100000)")
+    queries = {tmp_path / name / f"{q}.parquet": f"select * from t where x % 3 = {q} order by x"
+               for name in ("one", "two") for q in range(3)}
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    one = write_queries(con, {k: v for k, v in queries.items() if k.parent.name == "one"}, workers=1)
+    two = write_queries(con, {k: v for k, v in queries.items() if k.parent.name == "two"}, workers=2)
+    assert list(one.values()) == list(two.values()) == [33334, 33333, 33333]
+    assert [p.name for p in two] == ["0.parquet", "1.parquet", "2.parquet"]
+    for path in one:
+        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()

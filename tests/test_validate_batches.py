@@ -65,6 +65,8 @@ def test_the_worker_process_judges_as_this_process_does_and_reports_its_failures
             worker.run([broken], None)
         assert "no_such_field" in str(info.value)
         again = worker.run([job], None)  # the worker still serves after an error
+        # Data Docs of that last batch, built later (the flow builds them beside the report)
+        worker.build_docs(tmp_path / "later")
     finally:
         worker.process.terminate()
     local = run_suites([job], None)
@@ -74,6 +76,8 @@ def test_the_worker_process_judges_as_this_process_does_and_reports_its_failures
         assert failed["expectation_config"]["type"] == "expect_column_values_to_not_be_null"
         assert failed["result"]["unexpected_count"] == 1
     assert (tmp_path / "docs" / "index.html").is_file()
+    assert (tmp_path / "later" / "index.html").is_file()
+    assert list((tmp_path / "later" / "validations" / "t").rglob("*.html"))  # the suite's own page
 
 
 def test_the_worker_process_ends_when_the_run_is_killed():

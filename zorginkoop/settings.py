@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     memory_limit: str | None = Field(None, description="DuckDB `memory_limit`, e.g. `3GB`: above it a run spills to the temp directory (unset: DuckDB's default, 80 % of RAM).")
     temp_directory: Path | None = Field(None, description="Where DuckDB spills (unset: beside the run's database).")
     ingest_workers: int = Field(2, ge=1, description="Input files loaded, and tables row-checked, side by side, each on its own connection.")
+    model_workers: int = Field(2, ge=1, description="SQL models built side by side (each when the models it reads are built), and outputs written side by side, each on its own connection; outputs are the same for any value.")
     ge_max_rows: int = Field(10000, ge=1, description="Above this many rows Great Expectations gets a table's distinct values per column instead of its rows.")
     pseudonym_key: SecretStr | None = Field(None, description="Key of the patient pseudonyms (HMAC-SHA256); unset: the key file.")
     pseudonym_key_file: Path = Field(Path("~/.config/zorginkoop/pseudonym.key"), description="Key file, generated on first use (mode 0600) when `ZORGINKOOP_PSEUDONYM_KEY` is unset.")

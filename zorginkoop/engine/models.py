@@ -29,6 +29,7 @@ import logging
 import re
 import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
@@ -305,29 +306,87 @@ def recording() -> Iterator[list[ModelRun]]:
 
 
 def run(con: duckdb.DuckDBPyConnection, domain: HasLayers | Graph, select: str | Iterable[str] | None = None,
-        exclude: str | Iterable[str] | None = None) -> list[ModelRun]:
-    """Build the selected models (all without select) in dependency order; see the module docstring."""
+        exclude: str | Iterable[str] | None = None, workers: int | None = None) -> list[ModelRun]:
+    """Build the selected models (all without select) in dependency order; see the module docstring.
+
+    Up to `workers` models (ZORGINKOOP_MODEL_WORKERS) are built at once, each as soon as the models
+    it reads are built, each on a connection of its own: most models are small, their queries keep
+    one core busy, not two. A model's rows do not depend on what runs beside it. The ModelRuns come
+    back (and are logged) in the graph's order; a failed model stops the run after the ones
+    building beside it, with the first failure in the graph's order."""
     graph = domain if isinstance(domain, Graph) else Graph.for_domain(domain)
+    keys = graph.select(select, exclude)
+    for layer in dict.fromkeys(graph.models[k].layer for k in keys):
+        con.execute(f"create schema if not exists {layer}")
+    if workers is None:
+        from zorginkoop.settings import settings
+
+        workers = settings().model_workers
+    built = _build_one_by_one(con, graph, keys) if workers <= 1 or len(keys) <= 1 \
+        else _build_side_by_side(con, graph, keys, workers)
     runs = []
-    for key in graph.select(select, exclude):
-        model = graph.models[key]
-        con.execute(f"create schema if not exists {model.layer}")
-        start = time.perf_counter()
-        if model.sql is None:
-            rows = stack_rule_models(con, sorted(m.split(".", 1)[1] for m in model.refs))
-        else:
-            try:
-                rows = materialize(con, model.layer, model.name, model.sql)
-            except duckdb.Error as exc:
-                raise RuntimeError(f"SQL model {model.path} failed: {exc}") from exc
-            if model.layer in graph.contracts:
-                check_contract(con, model, graph.contracts[model.layer])
-        done = ModelRun(key, round(time.perf_counter() - start, 3), rows)
-        log.info("%s: %.2f s, %s", key, done.seconds, "view" if rows is None else f"{rows} rows")
+    for key in keys:
+        done = built[key]
+        log.info("%s: %.2f s, %s", key, done.seconds, "view" if done.rows is None else f"{done.rows} rows")
         runs.append(done)
         for recorder in getattr(_recorders, "stack", []):
             recorder.append(done)
     return runs
+
+
+def _build(con: duckdb.DuckDBPyConnection, graph: Graph, key: str) -> ModelRun:
+    model = graph.models[key]
+    start = time.perf_counter()
+    if model.sql is None:
+        rows = stack_rule_models(con, sorted(m.split(".", 1)[1] for m in model.refs))
+    else:
+        try:
+            rows = materialize(con, model.layer, model.name, model.sql)
+        except duckdb.Error as exc:
+            raise RuntimeError(f"SQL model {model.path} failed: {exc}") from exc
+        if model.layer in graph.contracts:
+            check_contract(con, model, graph.contracts[model.layer])
+    return ModelRun(key, round(time.perf_counter() - start, 3), rows)
+
+
+def _build_one_by_one(con: duckdb.DuckDBPyConnection, graph: Graph, keys: list[str]) -> dict[str, ModelRun]:
+    return {key: _build(con, graph, key) for key in keys}
+
+
+def _build_side_by_side(con: duckdb.DuckDBPyConnection, graph: Graph, keys: list[str], workers: int) -> dict[str, ModelRun]:
+    chosen = set(keys)
+    order = TopologicalSorter({k: graph.models[k].refs & chosen for k in keys})
+    order.prepare()
+    local = threading.local()
+
+    def build(key: str) -> ModelRun:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()  # a connection of its own, to the same database
+            local.con.execute("set enable_progress_bar = false")
+        return _build(local.con, graph, key)
+
+    built: dict[str, ModelRun] = {}
+    failed: dict[str, BaseException] = {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="model") as pool:
+        running: dict[Future, str] = {}
+        while True:
+            if not failed:  # after a failure: no new model, the running ones end
+                # in the graph's order, so that the first to start is the one the others wait for
+                ready = sorted(order.get_ready(), key=keys.index)
+                running.update({pool.submit(build, key): key for key in ready})
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                key = running.pop(future)
+                try:
+                    built[key] = future.result()
+                    order.done(key)
+                except BaseException as exc:  # noqa: BLE001 - raised below, the first in graph order
+                    failed[key] = exc
+    if failed:
+        raise failed[min(failed, key=keys.index)]
+    return built
 
 
 def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path | list[Path]) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,31 @@ def write_query(con, query: str, target: Path) -> int:
     """Write a query's rows to target (Parquet with zstd, or CSV with a header, by its suffix); returns the row count."""
     options = FORMATS[target.suffix.lstrip(".")]
     return con.execute(f"copy ({query}) to {literal(target)} ({options})").fetchall()[0][0]
+
+
+def write_queries(con, queries: dict[Path, str], workers: int | None = None) -> dict[Path, int]:
+    """write_query for each target -> query, up to `workers` (ZORGINKOOP_MODEL_WORKERS) side by side,
+    each on a connection of its own (a small table's writer keeps one core busy, not two);
+    returns the row counts in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if workers is None:
+        from zorginkoop.settings import settings
+
+        workers = settings().model_workers
+    local = threading.local()
+
+    def write(target: Path) -> int:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()
+            local.con.execute("set enable_progress_bar = false")
+        return write_query(local.con, queries[target], target)
+
+    if workers <= 1 or len(queries) <= 1:
+        return {target: write_query(con, query, target) for target, query in queries.items()}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="output") as pool:
+        counts = dict(zip(queries, pool.map(write, queries)))
+    return counts
 
 
 def publish(staging: Path, output_dir: Path) -> Path:

@@ -19,11 +19,11 @@ from zorginkoop.ingest.bundle import input_files
 from zorginkoop.engine.database import connect, load_seeds
 from zorginkoop.ingest.loader import FileReport, ingest_bundle
 from zorginkoop.engine.models import ModelRun, run
-from zorginkoop.engine.outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_query  # noqa: F401 (callers read pipeline.DATABASE_NAME)
+from zorginkoop.engine.outputs import DATA_DOCS_DIR, DATABASE_NAME, MANIFEST_NAME, write_queries  # noqa: F401 (callers read pipeline.DATABASE_NAME)
 from zorginkoop.engine.policy import Policy, load_into_duckdb
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.validation.rowchecks import TableChecks, quarantine_summary
-from zorginkoop.validation.validate import SuiteResult, validate_bundle
+from zorginkoop.validation.validate import SuiteResult, prepare_worker, validate_bundle
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +78,20 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
 
 
 def expectations(db_path: Path, policy: Policy, docs_dir: Path | None = None) -> list[SuiteResult]:
-    """Every Great Expectations suite of the bundle on the validated rows, and Data Docs; raises
-    BadInputError when an expectation fails. The same as validate(run_expectations=True) does last,
-    but GE runs in the worker process (validate.prepare_worker): the flow runs this beside the
-    selection, and GE's Python in this process would hold the GIL the selection needs."""
+    """Every Great Expectations suite of the bundle on the validated rows, and Data Docs (without
+    docs_dir: data_docs() builds them later); raises BadInputError when an expectation fails. The
+    same as validate(run_expectations=True) does last, but GE runs in the worker process
+    (validate.prepare_worker): the flow runs this beside the selection, and GE's Python in this
+    process would hold the GIL the selection needs."""
     with connect(db_path) as con:
         return validate_bundle(con, input_files(policy.domain), docs_dir, in_worker=True)
+
+
+def data_docs(docs_dir: Path) -> Path:
+    """Data Docs of the suites expectations() ran last, built in the worker process into docs_dir:
+    the flow builds them beside the report, after the selection (GE's Python, a core's second)."""
+    prepare_worker().build_docs(docs_dir)
+    return docs_dir / "index.html"
 
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
@@ -100,11 +108,9 @@ def export(db_path: Path, policy: Policy, out_dir: Path) -> dict[str, int]:
     """Build the export models and write each as <name>.parquet, sorted, into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as con:
-        names = [r.model.split(".", 1)[1] for r in run(con, policy.domain, select="layer:exports")]
-        counts = {}
-        for name in sorted(names):
-            counts[f"{name}.parquet"] = write_query(con, f"select * from exports.{name}", out_dir / f"{name}.parquet")
-    return counts
+        names = sorted(r.model.split(".", 1)[1] for r in run(con, policy.domain, select="layer:exports"))
+        written = write_queries(con, {out_dir / f"{name}.parquet": f"select * from exports.{name}" for name in names})
+    return {target.name: rows for target, rows in written.items()}
 
 
 JUDGED_ROWS = ("decisions.review_rows", "decisions.acceptance_rows")
@@ -145,16 +151,18 @@ def code_version() -> str:
 
 def write_manifest(out_dir: Path, policy: Policy, input_dir: Path, reports: list[FileReport],
                    suites: list[SuiteResult], outputs: dict[str, int], timings: dict[str, float],
-                   model_timings: list[ModelRun] | None = None) -> Path:
+                   model_timings: list[ModelRun] | None = None, data_docs_pending: bool = False) -> Path:
     """manifest.json: what went in (with sha256 and row counts that add up), what came out, how long
-    (per stage, and per SQL model: seconds and rows, rows null for a view)."""
+    (per stage, and per SQL model: seconds and rows, rows null for a view). data_docs_pending: Data
+    Docs are being built into the run directory (the flow writes the manifest again when they are)."""
     manifest = {
         "policy": {"name": policy.name, "domain": policy.domain.name, "path": str(policy.path), "sha256": policy.sha256},
         "code_version": code_version(),
         "input_dir": str(input_dir),
         "inputs": [asdict(r) for r in sorted(reports, key=lambda r: r.path)],
         "validation": [asdict(s) for s in suites],
-        "data_docs": f"{DATA_DOCS_DIR}/index.html" if (out_dir / DATA_DOCS_DIR / "index.html").is_file() else None,
+        "data_docs": f"{DATA_DOCS_DIR}/index.html"
+        if data_docs_pending or (out_dir / DATA_DOCS_DIR / "index.html").is_file() else None,
         "row_counts": "rows_read = rows_loaded + rows_deduplicated + rows_quarantined, per input file",
         "outputs": {name: {"rows": rows} for name, rows in sorted(outputs.items())},
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

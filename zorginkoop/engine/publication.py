@@ -19,7 +19,7 @@ from zorginkoop.engine.database import connect
 from zorginkoop.errors import BadInputError
 from zorginkoop.ingest.loader import create_raw_table, load_file, prepare
 from zorginkoop.engine.models import run
-from zorginkoop.engine.outputs import DATABASE_NAME, output_writer, write_query
+from zorginkoop.engine.outputs import DATABASE_NAME, output_writer, write_queries
 from zorginkoop.engine.policy import Policy
 from zorginkoop.validation.rowchecks import TableChecks
 from zorginkoop.validation.validate import validate_bundle
@@ -53,11 +53,12 @@ def publish_zorgzoeker(run_dir: Path, acceptances: Path, policy: Policy, output:
             validate_bundle(con, [spec])
             run(con, policy.domain, select=SELECT)
             # quarantine: only the acceptance rows; the run's own quarantine stays with the run
-            counts = {name: write_query(con, query, staging / name) for name, query in (
+            written = write_queries(con, {staging / name: query for name, query in (
                 ("zorgzoeker.parquet", "select * from exports.zorgzoeker"),
                 ("zorgzoeker.csv", "select * from exports.zorgzoeker"),
                 ("unanswered_offers.parquet", "select * from exports.unanswered_offers"),
-                ("quarantine.parquet", f"select * from exports.quarantine where file = '{ACCEPTANCES}'"))}
+                ("quarantine.parquet", f"select * from exports.quarantine where file = '{ACCEPTANCES}'"))})
+            counts = {target.name: rows for target, rows in written.items()}
             counts["accepted"] = con.execute("select count(*) from decisions.acceptance_rows "
                                              "where quarantine_reason is null").fetchall()[0][0]
             counts["acceptances_quarantined"] = con.execute(

@@ -22,7 +22,7 @@ from zorginkoop.domains import Domain
 from zorginkoop.errors import BadInputError
 from zorginkoop.ingest.loader import FileReport, load_files, prepare
 from zorginkoop.engine.models import run_model
-from zorginkoop.engine.outputs import output_writer, write_query
+from zorginkoop.engine.outputs import output_writer, write_queries
 from zorginkoop.validation.rowchecks import TableChecks
 
 
@@ -65,5 +65,6 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
                    "quarantine": 'select * from raw.quarantine order by file, line, "column", value, reason'}
         if "pm304" in spec.formats:  # per PM304 message: counts and totals against the sluitrecord
             exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
-        counts = {f"{name}.parquet": write_query(con, sql, staging / f"{name}.parquet") for name, sql in exports.items()}
+        written = write_queries(con, {staging / f"{name}.parquet": sql for name, sql in exports.items()})
+        counts = {target.name: rows for target, rows in written.items()}
     return reports, counts

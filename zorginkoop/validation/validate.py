@@ -180,8 +180,15 @@ class Worker:
         child.close()
 
     def run(self, jobs: list, docs_dir: Path | None) -> list[dict]:
+        return self._ask(("suites", jobs, docs_dir))
+
+    def build_docs(self, docs_dir: Path) -> None:
+        """Data Docs of the batch this worker ran last (run with docs_dir None), into docs_dir."""
+        self._ask(("docs", docs_dir))
+
+    def _ask(self, message: tuple):
         with self._lock:
-            self._pipe.send((jobs, docs_dir))
+            self._pipe.send(message)
             try:
                 kind, value = self._pipe.recv()
             except EOFError:
@@ -221,11 +228,11 @@ def _serve(pipe, debug: bool = False) -> None:
     prepare_context()
     while True:
         try:
-            jobs, docs_dir = pipe.recv()
+            kind, *args = pipe.recv()
         except EOFError:  # the run's process ended
             return
         try:
-            pipe.send(("ok", run_suites(jobs, docs_dir)))
+            pipe.send(("ok", run_suites(*args) if kind == "suites" else build_data_docs(*args)))
         except Exception:  # noqa: BLE001 - reported by the caller, as text (not every exception pickles)
             pipe.send(("error", traceback.format_exc()))
 
@@ -268,20 +275,32 @@ class SuiteJob:
         return self.data.num_rows if self.mode == "rows" else max(len(v) for v in self.data.values())
 
 
+_last_context = None  # the context of this process's last run_suites, for build_data_docs
+
+
+def build_data_docs(docs_dir: Path, context=None) -> None:
+    """Data Docs of the last run_suites in this process (or of context) into docs_dir: built once,
+    at the end (rebuilding the site after every suite costs seconds each)."""
+    context = context or _last_context
+    if context is None:
+        raise RuntimeError("no Great Expectations results to build Data Docs from")
+    context.add_data_docs_site(DOCS_SITE, {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    context.build_data_docs(site_names=[DOCS_SITE])
+
+
 def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
-    """Great Expectations on each job's frame, in one context, and Data Docs into docs_dir.
-    Per job: success, how many expectations were evaluated, and each failed one's result
-    (GE's JSON form, which the caller describes with the rows it names)."""
+    """Great Expectations on each job's frame, in one context, and Data Docs into docs_dir (without
+    it, build_data_docs builds them later from this context). Per job: success, how many
+    expectations were evaluated, and each failed one's result (GE's JSON form, which the caller
+    describes with the rows it names)."""
     import great_expectations as gx
 
-    context = _context()
-    if docs_dir is not None:
-        context.add_data_docs_site(DOCS_SITE, {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-        # Data Docs are built once at the end: rebuilding the site after every suite costs seconds each.
+    global _last_context
+    context = _last_context = _context()
     source = context.data_sources.add_pandas("validated")
     outcomes = []
     for job in jobs:
@@ -302,7 +321,7 @@ def run_suites(jobs: list[SuiteJob], docs_dir: Path | None) -> list[dict]:
         outcomes.append({"success": outcome.success, "evaluated": len(outcome.results),
                          "failed": [r.to_json_dict() for r in outcome.results if not r.success]})
     if docs_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
+        build_data_docs(docs_dir, context)
     return outcomes
 
 
