@@ -85,9 +85,10 @@ def main() -> int:
              "| stage | step | seconds | CPU seconds | in memory |", "|---|---|---:|---:|---:|"]
     for stage in ("ingest", "validate", "select", "export", "checkpoint", "start-up"):
         steps = sorted((key for key in seconds if key[0] == stage), key=lambda key: -seconds[key][0])
-        memory_total = sum(s for key, s in in_memory.items() if key[0] == stage)
+        memory = [s for key, s in in_memory.items() if key[0] == stage]  # none: not run in memory
+        memory_total = f"**{sum(memory):.2f}**" if memory else ""
         lines.append(f"| **{stage}** | all steps | **{sum(seconds[k][0] for k in steps):.2f}** | "
-                     f"**{sum(seconds[k][1] for k in steps):.2f}** | **{memory_total:.2f}** |")
+                     f"**{sum(seconds[k][1] for k in steps):.2f}** | {memory_total} |")
         for key in steps:
             memory = f"{in_memory[key]:.2f}" if key in in_memory else ""
             lines.append(f"| {stage} | {key[1]} | {seconds[key][0]:.2f} | {seconds[key][1]:.2f} | {memory} |")

@@ -220,7 +220,7 @@ def stage_rows(r: dict) -> list[tuple]:
     out.append(("run: pipeline work (ingest..export)", r["run"]["pipeline_seconds"], None, p("total_seconds")))
     for stage, seconds in r["run"]["stages"].items():
         if stage not in PIPELINE_STAGES:
-            out.append((f"run: {stage} (report.html, selectie.xlsx; beside it the database file's checkpoint)", seconds, None, None))
+            out.append((f"run: {stage} (report.html, selectie.xlsx; beside it Data Docs and the database file's checkpoint)", seconds, None, None))
     out.append(("run: total", r["run"]["total_seconds"], r["run"]["peak_rss_mb"], None))
     if pandas:
         out += [("pandas: ingest", pandas["ingest"], None, None), ("pandas: selection", pandas["select"], None, None),

@@ -1,8 +1,10 @@
-"""The yearly selection run as a Prefect flow: ingest -> validate -> select -> export.
+"""The yearly selection run as a Prefect flow: ingest -> validate -> select -> export -> report.
 
 Great Expectations' suites run as their own task beside select and export (they read the
 validated rows, the selection writes other schemas); the run waits for them before the
-manifest, and a failed suite stops it before anything is published.
+manifest, and a failed suite stops it before anything is published. Their Data Docs are built
+beside the report (data_docs), as is the run database's one checkpoint: the flow holds the
+database open from ingest to the report (engine.database.HeldDatabase).
 
 Each task opens the run's DuckDB file itself (connections and DataFrames do not
 travel between tasks). Everything is written to a staging directory beside the
@@ -169,7 +171,7 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
             timings["validate"] += time.perf_counter() - start
         finally:
             if suites_future is not None:
-                suites_future.wait()  # it writes Data Docs into the staging directory
+                suites_future.wait()  # GE's worker serves one batch at a time; the run ends after it
         checked = pipeline.account_for_judged_rows(db_path, [FileReport(**r) for r in reports])
         reports = [asdict(r) for r in checked]
         pipeline.write_manifest(staging, loaded, input_path, checked, [SuiteResult(**s) for s in suites],
@@ -180,7 +182,10 @@ def annual_selection(policy: str = "paramedie-2024", input_dir: str | None = Non
         # each on a core of its own. All three end before anything is published.
         database.close_beside()
         docs_future = data_docs.submit(staging / pipeline.DATA_DOCS_DIR)
-        report(staging, policy)  # reads the manifest; its own time is added to it afterwards
+        try:
+            report(staging, policy)  # reads the manifest; its own time is added to it afterwards
+        finally:
+            docs_future.wait()  # it writes into the staging directory, removed when the run fails
         docs_future.result()
         database.wait()
         timings["report"] = time.perf_counter() - start

@@ -146,14 +146,18 @@ def test_a_held_database_reaches_its_file_once_when_the_hold_ends(tmp_path):
     """While the run holds its database, each stage's connect() shares the one DuckDB instance: what a
     stage wrote stays in the log (no checkpoint at the stage's close). close_beside() writes it into
     the file on a thread of its own; after wait() the file alone holds every table."""
-    from zorginkoop.engine.database import HeldDatabase, connect
+    from zorginkoop.engine.database import DEFERRED_CHECKPOINT, HeldDatabase, connect
 
     db = tmp_path / "run.duckdb"
     wal = tmp_path / "run.duckdb.wal"
     with HeldDatabase(db) as held:
         with connect(db) as stage:
             # no checkpoint at every 16 MB of log either: the run's one checkpoint is at the end
-            assert stage.execute("select current_setting('checkpoint_threshold')").fetchall()[0][0] == "931.3 GiB"  # 1TB
+            deferred = duckdb.connect()
+            deferred.execute(f"set checkpoint_threshold = '{DEFERRED_CHECKPOINT}'")
+            setting = "select current_setting('checkpoint_threshold')"
+            assert stage.execute(setting).fetchall() == deferred.execute(setting).fetchall() != \
+                duckdb.connect().execute(setting).fetchall()
             stage.execute("create table t as select range as x from range(100000)")
         assert wal.is_file() and wal.stat().st_size > 0  # the stage closed, the data is still only logged
         with connect(db) as later:  # a later stage sees what the earlier one wrote

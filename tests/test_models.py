@@ -226,7 +226,7 @@ def test_a_failed_model_beside_others_stops_the_run_with_that_model_named(tmp_pa
     assert con.execute("select count(*) from duckdb_tables() where table_name = 'c'").fetchall() == [(0,)]
 
 
-def test_outputs_written_side_by_side_are_the_same_bytes(tmp_path):
+def test_outputs_written_side_by_side_come_back_in_the_order_given(tmp_path):
     from zorginkoop.engine.outputs import write_queries
 
     con = duckdb.connect()
@@ -241,3 +241,26 @@ def test_outputs_written_side_by_side_are_the_same_bytes(tmp_path):
     assert [p.name for p in two] == ["0.parquet", "1.parquet", "2.parquet"]
     for path in one:
         assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+
+
+def test_of_two_failed_models_the_first_in_graph_order_is_raised_and_the_finished_are_recorded(tmp_path):
+    """staged.a fails after some work, staged.b at once; a's failure is the one raised, and nothing
+    starts after a failure. A model built beside a failure is logged and recorded."""
+    graph = _project(tmp_path, {
+        "staged/a.sql": "select case when sum(range) > 0 then error('a failed late') end as x from range(30000000)",
+        "staged/b.sql": "select * from staged_none.missing",
+        "staged/c.sql": "select 1 as x",
+        "intermediate/d.sql": "select x from staged.c",
+    })
+    assert graph.select()[:3] == ["staged.a", "staged.b", "staged.c"]
+    for workers in (1, 2):
+        con = duckdb.connect()
+        with recording() as recorded, pytest.raises(RuntimeError, match="a failed late"):
+            run(con, graph, workers=workers)
+        # two workers: a and b fill both places, c waits for one and never starts once b failed
+        assert recorded == [] and con.execute("select count(*) from duckdb_tables()").fetchall() == [(0,)]
+    con = duckdb.connect()
+    with recording() as recorded, pytest.raises(RuntimeError, match="staged_none"):
+        run(con, graph, select="staged.c staged.b intermediate.d", workers=2)
+    # c builds beside b's failure (and d after it, when c was done first): recorded all the same
+    assert [r.model for r in recorded] in (["staged.c"], ["staged.c", "intermediate.d"])

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
 from zorginkoop.paths import SEEDS_DIR
 from zorginkoop.settings import settings
 from zorginkoop.sqltext import literal
+
+
+log = logging.getLogger(__name__)
 
 
 def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -87,8 +91,26 @@ class HeldDatabase:
         else:  # the run's own error is the one to report
             try:
                 self.wait()
-            except Exception:  # noqa: BLE001
-                pass
+            except Exception:  # noqa: BLE001 - logged; the run's own error is raised
+                log.warning("closing the run's database after a failure failed too", exc_info=True)
+
+
+def cursor_per_thread(con: duckdb.DuckDBPyConnection,
+                      prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Callable[[], duckdb.DuckDBPyConnection]:
+    """For work side by side on a pool of threads: a function that gives the calling thread its own
+    connection to con's database (made, and prepared, on its first call). Temp tables and macros
+    belong to a connection; the database's settings are shared."""
+    local = threading.local()
+
+    def cursor() -> duckdb.DuckDBPyConnection:
+        if not hasattr(local, "con"):
+            local.con = con.cursor()
+            local.con.execute("set enable_progress_bar = false")
+            if prepare:
+                prepare(local.con)
+        return local.con
+
+    return cursor
 
 
 @contextmanager

@@ -4,7 +4,8 @@ Each file holds one select (dbt style, no templating). The `<layer>.<model>` nam
 model's SQL (comments and string literals excluded) are its references; together they form
 one graph over all layers (`policy.*`, `seeds.*`, `raw.*` and `validated.*` are sources, not
 models). A model may read its own layer and earlier ones; reading a later layer is refused
-when the graph is loaded. The graph runs in layer order, each layer in dependency order.
+when the graph is loaded. Each model is built after the models it reads (the graph's order lists
+the layers in order, each in dependency order; models whose inputs are built may run side by side).
 
 After the rule models, rules.stacked (a view) unions every rule model's rows (a node that depends
 on all of them), so adding a rule is adding a file. A layer folder may hold a `schema.yml` with the
@@ -38,6 +39,8 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 import duckdb
 import yaml
+
+from zorginkoop.engine.database import cursor_per_thread
 
 log = logging.getLogger(__name__)
 
@@ -307,13 +310,15 @@ def recording() -> Iterator[list[ModelRun]]:
 
 def run(con: duckdb.DuckDBPyConnection, domain: HasLayers | Graph, select: str | Iterable[str] | None = None,
         exclude: str | Iterable[str] | None = None, workers: int | None = None) -> list[ModelRun]:
-    """Build the selected models (all without select) in dependency order; see the module docstring.
+    """Build the selected models (all without select), each after the models it reads; see the
+    module docstring.
 
     Up to `workers` models (ZORGINKOOP_MODEL_WORKERS) are built at once, each as soon as the models
     it reads are built, each on a connection of its own: most models are small, their queries keep
     one core busy, not two. A model's rows do not depend on what runs beside it. The ModelRuns come
-    back (and are logged) in the graph's order; a failed model stops the run after the ones
-    building beside it, with the first failure in the graph's order."""
+    back (and are logged) in the graph's order, also those built before a failure; a failed model
+    starts no other, the ones building beside it end, and the first failure in the graph's order
+    is raised."""
     graph = domain if isinstance(domain, Graph) else Graph.for_domain(domain)
     keys = graph.select(select, exclude)
     for layer in dict.fromkeys(graph.models[k].layer for k in keys):
@@ -322,15 +327,26 @@ def run(con: duckdb.DuckDBPyConnection, domain: HasLayers | Graph, select: str |
         from zorginkoop.settings import settings
 
         workers = settings().model_workers
-    built = _build_one_by_one(con, graph, keys) if workers <= 1 or len(keys) <= 1 \
-        else _build_side_by_side(con, graph, keys, workers)
+    built: dict[str, ModelRun] = {}
+    failed: dict[str, BaseException] = {}
+    if workers <= 1 or len(keys) <= 1:
+        for key in keys:
+            try:
+                built[key] = _build(con, graph, key)
+            except BaseException as exc:  # noqa: BLE001 - raised below, after the runs are recorded
+                failed[key] = exc
+                break
+    else:
+        _build_side_by_side(con, graph, keys, workers, built, failed)
     runs = []
-    for key in keys:
+    for key in (k for k in keys if k in built):
         done = built[key]
         log.info("%s: %.2f s, %s", key, done.seconds, "view" if done.rows is None else f"{done.rows} rows")
         runs.append(done)
         for recorder in getattr(_recorders, "stack", []):
             recorder.append(done)
+    if failed:
+        raise failed[min(failed, key=keys.index)]
     return runs
 
 
@@ -349,44 +365,34 @@ def _build(con: duckdb.DuckDBPyConnection, graph: Graph, key: str) -> ModelRun:
     return ModelRun(key, round(time.perf_counter() - start, 3), rows)
 
 
-def _build_one_by_one(con: duckdb.DuckDBPyConnection, graph: Graph, keys: list[str]) -> dict[str, ModelRun]:
-    return {key: _build(con, graph, key) for key in keys}
-
-
-def _build_side_by_side(con: duckdb.DuckDBPyConnection, graph: Graph, keys: list[str], workers: int) -> dict[str, ModelRun]:
+def _build_side_by_side(con: duckdb.DuckDBPyConnection, graph: Graph, keys: list[str], workers: int,
+                        built: dict[str, ModelRun], failed: dict[str, BaseException]) -> None:
+    """Fill built (and failed): never more models handed to the pool than it runs at once, so that
+    after a failure nothing waits in its queue."""
     chosen = set(keys)
     order = TopologicalSorter({k: graph.models[k].refs & chosen for k in keys})
     order.prepare()
-    local = threading.local()
-
-    def build(key: str) -> ModelRun:
-        if not hasattr(local, "con"):
-            local.con = con.cursor()  # a connection of its own, to the same database
-            local.con.execute("set enable_progress_bar = false")
-        return _build(local.con, graph, key)
-
-    built: dict[str, ModelRun] = {}
-    failed: dict[str, BaseException] = {}
+    cursor = cursor_per_thread(con)
+    ready: list[str] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="model") as pool:
         running: dict[Future, str] = {}
         while True:
-            if not failed:  # after a failure: no new model, the running ones end
+            if not failed:
                 # in the graph's order, so that the first to start is the one the others wait for
-                ready = sorted(order.get_ready(), key=keys.index)
-                running.update({pool.submit(build, key): key for key in ready})
+                ready = sorted(ready + list(order.get_ready()), key=keys.index)
+                while ready and len(running) < workers:
+                    key = ready.pop(0)
+                    running[pool.submit(lambda k: _build(cursor(), graph, k), key)] = key
             if not running:
-                break
+                return
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 key = running.pop(future)
                 try:
                     built[key] = future.result()
                     order.done(key)
-                except BaseException as exc:  # noqa: BLE001 - raised below, the first in graph order
+                except BaseException as exc:  # noqa: BLE001 - raised by run, the first in graph order
                     failed[key] = exc
-    if failed:
-        raise failed[min(failed, key=keys.index)]
-    return built
 
 
 def run_layer(con: duckdb.DuckDBPyConnection, layer_dir: Path | list[Path]) -> list[str]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+from zorginkoop.engine.database import cursor_per_thread
 from zorginkoop.errors import BadInputError
 from zorginkoop.sqltext import literal
 
@@ -43,19 +44,14 @@ def write_queries(con, queries: dict[Path, str], workers: int | None = None) -> 
     """write_query for each target -> query, up to `workers` (ZORGINKOOP_MODEL_WORKERS) side by side,
     each on a connection of its own (a small table's writer keeps one core busy, not two);
     returns the row counts in the order given."""
-    from concurrent.futures import ThreadPoolExecutor
-
     if workers is None:
         from zorginkoop.settings import settings
 
         workers = settings().model_workers
-    local = threading.local()
+    cursor = cursor_per_thread(con)
 
     def write(target: Path) -> int:
-        if not hasattr(local, "con"):
-            local.con = con.cursor()
-            local.con.execute("set enable_progress_bar = false")
-        return write_query(local.con, queries[target], target)
+        return write_query(cursor(), queries[target], target)
 
     if workers <= 1 or len(queries) <= 1:
         return {target: write_query(con, query, target) for target, query in queries.items()}

@@ -77,14 +77,14 @@ def validate(db_path: Path, policy: Policy, reports: list[FileReport], docs_dir:
     return reports, suites
 
 
-def expectations(db_path: Path, policy: Policy, docs_dir: Path | None = None) -> list[SuiteResult]:
-    """Every Great Expectations suite of the bundle on the validated rows, and Data Docs (without
-    docs_dir: data_docs() builds them later); raises BadInputError when an expectation fails. The
-    same as validate(run_expectations=True) does last, but GE runs in the worker process
+def expectations(db_path: Path, policy: Policy) -> list[SuiteResult]:
+    """Every Great Expectations suite of the bundle on the validated rows (data_docs() then builds
+    their Data Docs); raises BadInputError when an expectation fails. The same as
+    validate(run_expectations=True) does last, but GE runs in the worker process
     (validate.prepare_worker): the flow runs this beside the selection, and GE's Python in this
     process would hold the GIL the selection needs."""
     with connect(db_path) as con:
-        return validate_bundle(con, input_files(policy.domain), docs_dir, in_worker=True)
+        return validate_bundle(con, input_files(policy.domain), None, in_worker=True)
 
 
 def data_docs(docs_dir: Path) -> Path:
@@ -95,7 +95,7 @@ def data_docs(docs_dir: Path) -> Path:
 
 
 def select(db_path: Path, policy: Policy, reload_policy: bool = False) -> dict[str, int]:
-    """Apply the policy: every model up to the decisions, in the graph's order. Returns outcome counts."""
+    """Apply the policy: every model up to the decisions, each after what it reads. Returns outcome counts."""
     with connect(db_path) as con:
         if reload_policy:
             load_into_duckdb(policy, con)

@@ -13,7 +13,6 @@ ever holds a BSN. PM304 files take the same path through zorginkoop.ingest.pm304
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.compute as pc
 
-from zorginkoop.engine.database import threads_shared_by
+from zorginkoop.engine.database import cursor_per_thread, threads_shared_by
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop import progress
@@ -163,14 +162,11 @@ def ingest_workers() -> int:
 def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path, str]]) -> list[FileReport | BadInputError]:
     """Load (spec, path, name) jobs side by side (ingest_workers, largest file first), each worker on
     its own connection; the result per job, in the jobs' order: its report or why it was refused."""
-    local = threading.local()
+    cursor = cursor_per_thread(con, register_macros)  # the macros belong to a connection
 
     def load(job: tuple[InputFile, Path, str]) -> FileReport | BadInputError:
-        if not hasattr(local, "con"):
-            local.con = con.cursor()  # a connection of its own: temp tables and macros are per connection
-            register_macros(local.con)
         try:
-            return load_file(local.con, *job)
+            return load_file(cursor(), *job)
         except BadInputError as exc:
             return exc
 

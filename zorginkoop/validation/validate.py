@@ -281,9 +281,12 @@ _last_context = None  # the context of this process's last run_suites, for build
 def build_data_docs(docs_dir: Path, context=None) -> None:
     """Data Docs of the last run_suites in this process (or of context) into docs_dir: built once,
     at the end (rebuilding the site after every suite costs seconds each)."""
-    context = context or _last_context
+    global _last_context
+    if context is None:  # taken: the results of one batch make one site
+        context, _last_context = _last_context, None
     if context is None:
-        raise RuntimeError("no Great Expectations results to build Data Docs from")
+        raise RuntimeError("no Great Expectations results in this process to build Data Docs from "
+                           "(the suites run first, in the same worker process)")
     context.add_data_docs_site(DOCS_SITE, {
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
