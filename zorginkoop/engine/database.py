@@ -85,14 +85,14 @@ class HeldDatabase:
     def __enter__(self) -> "HeldDatabase":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if exc[0] is None:
+    def __exit__(self, exc_type, *_) -> None:
+        try:
             self.wait()
-        else:  # the run's own error is the one to report
-            try:
-                self.wait()
-            except Exception:  # noqa: BLE001 - logged; the run's own error is raised
-                log.warning("closing the run's database after a failure failed too", exc_info=True)
+        except Exception:
+            if exc_type is None:
+                raise
+            # the run's own error is the one to report
+            log.warning("closing the run's database after a failure failed too", exc_info=True)
 
 
 def cursor_per_thread(con: duckdb.DuckDBPyConnection,

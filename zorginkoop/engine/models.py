@@ -41,6 +41,7 @@ import duckdb
 import yaml
 
 from zorginkoop.engine.database import cursor_per_thread
+from zorginkoop.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -323,10 +324,7 @@ def run(con: duckdb.DuckDBPyConnection, domain: HasLayers | Graph, select: str |
     keys = graph.select(select, exclude)
     for layer in dict.fromkeys(graph.models[k].layer for k in keys):
         con.execute(f"create schema if not exists {layer}")
-    if workers is None:
-        from zorginkoop.settings import settings
-
-        workers = settings().model_workers
+    workers = settings().model_workers if workers is None else workers
     built: dict[str, ModelRun] = {}
     failed: dict[str, BaseException] = {}
     if workers <= 1 or len(keys) <= 1:

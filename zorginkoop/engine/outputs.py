@@ -24,6 +24,7 @@ from pathlib import Path
 
 from zorginkoop.engine.database import cursor_per_thread
 from zorginkoop.errors import BadInputError
+from zorginkoop.settings import settings
 from zorginkoop.sqltext import literal
 
 DATABASE_NAME = "zorginkoop.duckdb"
@@ -44,10 +45,7 @@ def write_queries(con, queries: dict[Path, str], workers: int | None = None) -> 
     """write_query for each target -> query, up to `workers` (ZORGINKOOP_MODEL_WORKERS) side by side,
     each on a connection of its own (a small table's writer keeps one core busy, not two);
     returns the row counts in the order given."""
-    if workers is None:
-        from zorginkoop.settings import settings
-
-        workers = settings().model_workers
+    workers = settings().model_workers if workers is None else workers
     cursor = cursor_per_thread(con)
 
     def write(target: Path) -> int:
