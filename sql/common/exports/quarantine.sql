@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- quarantine.parquet: every input row kept out of the run, with file, line and reason (contract 7):
 -- the rows that failed their checks while loading, and the reviewers' decisions and acceptances that
 -- the selection cannot take (contract cycle 2 and 3).

@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- zorgzoeker.parquet: what the insurer's zorgzoeker shows insured people, one row per active
 -- vestiging of every unit (and discipline, for paramedie). Whether a unit is contracted, and
 -- its status (voorlopig, or definitief when acceptances are given), comes from the domain's

@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- case_reviews.parquet: the INDIVIDUELE_BEOORDELING worklist, with what a reviewer needs: the reasons,
 -- the detail of every rule that did not pass (a compliance check without a recent row, input rows in
 -- quarantine), the institution's segment and size, and the reviewer's decision (empty while open).

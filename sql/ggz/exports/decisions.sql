@@ -1,3 +1,5 @@
+-- A table, unlike the other exports (views read once by the Parquet writer): case_reviews,
+-- digitale_aanbiedingen and offerte_uitnodigingen read it too.
 -- decisions.parquet: one row per GGZ unit with its outcome, reasons, segment, the reference-year
 -- figures of contract section 4, online_maatwerk and wachttijd_gesprek, and the contract situation
 -- that decided it, and the reviewer's decision with the eindbesluit (contract cycle 2). Types are fixed

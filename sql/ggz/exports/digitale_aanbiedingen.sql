@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- digitale_aanbiedingen.parquet: the DIGITAAL_AANBOD institutions (and, na_beoordeling, institutions of
 -- segment digitaal offered after review, contract cycle 2) with naam and the contract dates of
 -- the policy file (2021-01-01 to 2021-12-31), for the digital contract through VECOZO; with online

@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- offerte_uitnodigingen.parquet: the OFFERTE_UITNODIGING institutions (and, na_beoordeling, institutions of
 -- segment offerte offered after review, contract cycle 2), with naam and every figure the
 -- negotiation starts from (ceiling and maximum per unique patient without cost-intensive patients,

@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- case_reviews.parquet: the INDIVIDUELE_BEOORDELING worklist, with what a reviewer needs: the
 -- review codes, the detail of each rule under review, the BI and patient count, and the
 -- practice's address and size. Policy: Fysiotherapie specifiek (individuele beoordeling:

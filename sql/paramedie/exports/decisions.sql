@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- decisions.parquet: one row per unit with its outcome and reasons (contract 7), and the reviewer's
 -- decision with the eindbesluit that follows from it (contract cycle 2).
 select

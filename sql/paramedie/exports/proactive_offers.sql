@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- proactive_offers.parquet: the units offered a contract on the proactive list that goes out through
 -- VECOZO: PROACTIEF_AANBOD, and units under review with besluit AANBIEDEN that had a prior contract
 -- and declarations (na_beoordeling). Contract 7 and cycle 2; policy: Inkoopsystematiek ("dan

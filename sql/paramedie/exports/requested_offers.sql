@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- requested_offers.parquet: the units offered a contract because they applied: AANBOD_OP_AANVRAAG
 -- (prior contract, no prior-year claims, applied on time, all checks pass), and units under review
 -- with besluit AANBIEDEN that came by application (ZORGPLICHTTOETS, or INDIVIDUELE_BEOORDELING without

@@ -1,3 +1,4 @@
+-- materialized: view (read once, by the Parquet writer)
 -- zorgplicht_reviews.parquet: the ZORGPLICHTTOETS worklist (new providers that meet every
 -- condition; contracted only when needed for the zorgplicht). Gives the reviewer the coverage
 -- in the practice's postcode area: offered practices of the same discipline there and, when
