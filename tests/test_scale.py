@@ -85,6 +85,27 @@ def test_distinct_values_frame_holds_every_checked_value(tmp_path, policy):
             assert set(frame[column]) == expected, column
 
 
+def test_distinct_values_in_one_scan_as_each_column_sorted_alone():
+    """The checked columns' distinct values (sorted, a null first) and the other columns' first
+    value in that order (a null when there is one, else the least), of the validated rows only,
+    and nothing at all of a table without rows."""
+    from types import SimpleNamespace
+
+    from zorginkoop.validation.validate import distinct_values
+
+    con = duckdb.connect()
+    con.execute("create schema validated")
+    con.execute("create table validated.t as select * from (values ('b', 'z', null), ('a', 'y', 'q'), (null, 'x', 'p'), "
+                "('b', 'x', 'p')) as v(code, naam, plaats)")
+    con.execute("create table validated.empty as select * from validated.t where false")
+    suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "code"}}]}
+    spec = SimpleNamespace(table="t", loaded_columns=("code", "naam", "plaats"))
+    values = {c: v.to_pylist() for c, v in distinct_values(con, spec, suite).items()}
+    assert values == {"code": [None, "a", "b"], "naam": ["x"], "plaats": [None]}
+    empty = distinct_values(con, SimpleNamespace(table="empty", loaded_columns=spec.loaded_columns), suite)
+    assert {c: len(v) for c, v in empty.items()} == {"code": 0, "naam": 0, "plaats": 0}
+
+
 def test_bench_floor_and_pandas_baseline_run_on_the_sample(tmp_path):
     for script, out in (("floor.py", "floor.json"), ("baseline_pandas.py", "pandas.json")):
         subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / script), str(SAMPLE_DIR), str(tmp_path / out)], check=True)

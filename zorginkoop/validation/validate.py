@@ -36,6 +36,7 @@ from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import apply_environment, settings
 from zorginkoop.sqltext import identifier
+from zorginkoop.validation.rowchecks import distinct_per_column
 
 apply_environment(prefect=False)  # GE's analytics off, also when used without the CLI (and after Prefect)
 log = logging.getLogger(__name__)
@@ -73,17 +74,28 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
     Value expectations (not null, regex, date format, value set) hold for every row exactly
     when they hold for every distinct value, so GE still judges every row, at the cost of the
     distinct values only. Key uniqueness is enforced row by row in SQL (rowchecks) and is
-    left out of this batch.
+    left out of this batch. The validated rows are a view (the raw rows less those kept out):
+    two scans in all, one for the distinct values of every checked column (rowchecks.distinct_per_column),
+    one for the other columns' first values, not a scan per column.
     """
-    checked = _value_columns(suite)
+    checked = [c for c in spec.loaded_columns if c in _value_columns(suite)]
+    others = [c for c in spec.loaded_columns if c not in checked]
     values = {}
-    for column in spec.loaded_columns:
-        if column in checked:
-            sql = f"select distinct {identifier(column)} from validated.{spec.table} order by 1 nulls first"
-        else:  # the first distinct value, found without listing them all
-            sql = f"select {identifier(column)} from validated.{spec.table} order by 1 nulls first limit 1"
-        values[column] = con.sql(sql).to_arrow_table().column(0).combine_chunks()
-    return values
+    if checked:
+        query, sets = distinct_per_column(f"validated.{spec.table}", checked)
+        con.register("distinct_values", con.sql(query).to_arrow_table())
+        try:
+            for column in checked:
+                values[column] = con.sql(f"select {identifier(column)} from distinct_values where _set = {sets[column]} "
+                                         "order by 1 nulls first").to_arrow_table().column(0).combine_chunks()
+        finally:
+            con.unregister("distinct_values")
+    if others:  # the first value in `order by 1 nulls first`: a null when there is one, else the least; none of no rows
+        firsts = con.sql("select " + ", ".join(
+            f"case when count({identifier(c)}) = count(*) then min({identifier(c)}) end as {identifier(c)}" for c in others)
+            + f" from validated.{spec.table} having count(*) > 0").to_arrow_table()
+        values.update({c: firsts.column(c).combine_chunks() for c in others})
+    return {c: values[c] for c in spec.loaded_columns}
 
 
 def distinct_values_frame(values: dict):
