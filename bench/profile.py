@@ -1,5 +1,6 @@
 """Where the run's time goes: the stages without Prefect, timed per input file (ingest), per file's
-row checks and per suite (validate), and per SQL model (select, export). `make bench` writes it
+row checks and per suite (validate), per SQL model (select) and per output (export: the model and
+its Parquet file, as the run writes it). `make bench` writes it
 to bench/results/<scale>-profile.md. Usage: python bench/profile.py BUNDLE POLICY OUT.md
 
 The same steps run twice: on a database file, as the run does, and on an in-memory database
@@ -22,6 +23,7 @@ from pathlib import Path
 from zorginkoop.engine import pipeline
 from zorginkoop.engine.database import DEFERRED_CHECKPOINT, connect
 from zorginkoop.engine.models import Graph, run
+from zorginkoop.engine.outputs import write_query
 from zorginkoop.engine.policy import Policy, load_policy
 from zorginkoop.ingest import loader as ingest
 from zorginkoop.ingest.bundle import input_files
@@ -43,8 +45,14 @@ def timed(storage: str, stage: str, step: str, call, *args):
     return result
 
 
-def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool) -> None:
-    """Every step of ingest, validate, select and export on con, each timed into ROWS."""
+def export(con, graph: Graph, key: str, out_dir: Path) -> int:
+    """One output as the run's export makes it: its model (a view) and its Parquet file."""
+    run(con, graph, key, None, 1)
+    return write_query(con, f"select * from {key}", out_dir / f"{key.split('.', 1)[1]}.parquet")
+
+
+def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool, out_dir: Path) -> None:
+    """Every step of ingest, validate, select and export (into out_dir) on con, each timed into ROWS."""
     specs = input_files(policy.domain)
     load_file = ingest.load_file
     ingest.load_file = lambda con, spec, path, rel: timed(storage, "ingest", rel, load_file, con, spec, path, rel)
@@ -60,7 +68,10 @@ def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool)
         timed(storage, "validate", f"Great Expectations {spec.table}", validate_bundle, con, [spec])
     graph = Graph.for_domain(policy.domain)  # each model on its own (rules.stacked included), in the run's order
     for key in graph.select():
-        timed(storage, "export" if key.startswith("exports.") else "select", key, run, con, graph, key, None, 1)
+        if key.startswith("exports."):
+            timed(storage, "export", key, export, con, graph, key, out_dir)
+        else:
+            timed(storage, "select", key, run, con, graph, key, None, 1)
     if storage == "file":
         timed(storage, "checkpoint", "the database file's one checkpoint (beside the report in the run)",
               con.execute, "checkpoint")
@@ -73,9 +84,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         with connect(Path(tmp) / "profile.duckdb") as con:
             con.execute(f"set checkpoint_threshold = '{DEFERRED_CHECKPOINT}'")  # as the run's HeldDatabase
-            profile(con, bundle, policy, "file", expectations=True)
+            profile(con, bundle, policy, "file", expectations=True, out_dir=Path(tmp))
         with connect(":memory:", temp_directory=Path(tmp)) as con:
-            profile(con, bundle, policy, "memory", expectations=False)
+            profile(con, bundle, policy, "memory", expectations=False, out_dir=Path(tmp))
     seconds = {(stage, step): (s, c) for storage, stage, step, s, c in ROWS if storage == "file"}
     in_memory = {(stage, step): s for storage, stage, step, s, _ in ROWS if storage == "memory"}
     lines = [f"Per step, without Prefect, on `{bundle}` ({policy.name}); seconds and CPU seconds (this process, "
