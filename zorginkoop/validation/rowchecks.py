@@ -133,21 +133,15 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
     columns = list(dict.fromkeys([c for c, _, _ in value_checks(spec)]
                                  + [c for c in file_format_columns(spec) if c in spec.loaded_columns]))
     name = _values_table(spec)
-    query, sets = distinct_per_column(f"raw.{spec.table}", columns)
-    if columns:
-        create = "create or replace temp table" if fresh else "create temp table if not exists"
-        con.execute(f"{create} {name} as {query}")
-    return name, sets
-
-
-def distinct_per_column(relation: str, columns: list[str]) -> tuple[str, dict[str, int]]:
-    """One scan for the distinct values of each column on its own: a query with a grouping set per
-    column, and per column the `_set` (grouping_id) that marks its rows. grouping_id has a bit per
-    column, set where the column is rolled up: a column's own set has every bit but its own."""
+    # grouping_id has a bit per column, set where the column is rolled up: a column's own set has all but its own.
     sets = {c: (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)) for i, c in enumerate(columns)}
-    quoted = ", ".join(identifier(c) for c in columns)
-    grouping = ", ".join(f"({identifier(c)})" for c in columns)
-    return f"select {quoted}, grouping_id({quoted}) as _set from {relation} group by grouping sets ({grouping})", sets
+    if columns:
+        quoted = ", ".join(identifier(c) for c in columns)
+        grouping = ", ".join(f"({identifier(c)})" for c in columns)
+        create = "create or replace temp table" if fresh else "create temp table if not exists"
+        con.execute(f"{create} {name} as select {quoted}, grouping_id({quoted}) as _set "
+                    f"from raw.{spec.table} group by grouping sets ({grouping})")
+    return name, sets
 
 
 def _values_table(spec: InputFile) -> str:

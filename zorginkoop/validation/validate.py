@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import apply_environment, settings
 from zorginkoop.sqltext import identifier
-from zorginkoop.validation.rowchecks import distinct_per_column
 
 apply_environment(prefect=False)  # GE's analytics off, also when used without the CLI (and after Prefect)
 log = logging.getLogger(__name__)
@@ -74,27 +75,29 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
     Value expectations (not null, regex, date format, value set) hold for every row exactly
     when they hold for every distinct value, so GE still judges every row, at the cost of the
     distinct values only. Key uniqueness is enforced row by row in SQL (rowchecks) and is
-    left out of this batch. The validated rows are a view (the raw rows less those kept out):
-    two scans in all, one for the distinct values of every checked column (rowchecks.distinct_per_column),
-    one for the other columns' first values, not a scan per column.
+    left out of this batch. The checked columns' values come from one scan of the validated rows
+    (a view: the raw rows less those kept out), each column's list of distinct values (a null
+    among them), not from a scan per column, then sorted a null first by Arrow (list_sort costs
+    more); a table without rows gives empty arrays. An other column's first value is a top-1 query,
+    which DuckDB answers from the row groups' statistics without reading the column.
     """
     checked = [c for c in spec.loaded_columns if c in _value_columns(suite)]
     others = [c for c in spec.loaded_columns if c not in checked]
+    table = f"validated.{spec.table}"
+    lists = "".join(f", list(distinct {identifier(c)})" for c in checked)
+    found = con.sql(f"select count(*){lists} from {table}").to_arrow_table()
+    rows = found.column(0)[0].as_py()
     values = {}
-    if checked:
-        query, sets = distinct_per_column(f"validated.{spec.table}", checked)
-        con.register("distinct_values", con.sql(query).to_arrow_table())
-        try:
-            for column in checked:
-                values[column] = con.sql(f"select {identifier(column)} from distinct_values where _set = {sets[column]} "
-                                         "order by 1 nulls first").to_arrow_table().column(0).combine_chunks()
-        finally:
-            con.unregister("distinct_values")
-    if others:  # the first value in `order by 1 nulls first`: a null when there is one, else the least; none of no rows
+    for i, column in enumerate(checked, start=1):
+        listed = found.column(i).combine_chunks()
+        distinct = listed.flatten() if rows else pa.array([], listed.type.value_type)
+        # sorted as DuckDB's `order by 1 nulls first` sorts text: by its bytes (Arrow's order too)
+        values[column] = distinct.take(pc.array_sort_indices(distinct, null_placement="at_start"))
+    if others:  # each the first value in that order: a top-1 query, answered from the row groups' statistics
         firsts = con.sql("select " + ", ".join(
-            f"case when count({identifier(c)}) = count(*) then min({identifier(c)}) end as {identifier(c)}" for c in others)
-            + f" from validated.{spec.table} having count(*) > 0").to_arrow_table()
-        values.update({c: firsts.column(c).combine_chunks() for c in others})
+            f"(select {identifier(c)} from {table} order by 1 nulls first limit 1) as {identifier(c)}" for c in others)
+            ).to_arrow_table()
+        values.update({c: firsts.column(c).combine_chunks().slice(0, 1 if rows else 0) for c in others})
     return {c: values[c] for c in spec.loaded_columns}
 
 
