@@ -52,15 +52,6 @@ def keep_median(runs: list[dict], path: Path) -> dict:
     return kept
 
 
-def median_of(times: int, call, result_path: Path) -> dict:
-    """call() `times` times; each writes result_path (JSON with seconds); keep the median one."""
-    runs = []
-    for _ in range(times):
-        call()
-        runs.append(json.loads(result_path.read_text()))
-    return keep_median(runs, result_path)
-
-
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -98,18 +89,17 @@ def main() -> int:
     reuse = lambda name: json.loads((WORK / f"{name}.measure.json").read_text())  # noqa: E731
     if not args.report_only:
         bundle = bundle_for(args.scale, args.seed, env)
-        # The floor and the claims-load comparison depend on the page cache: each is measured three
-        # times (the claims-load pair alternating, as in issue 12, after one warm-up pair) and the
-        # median run is kept.
-        median_of(3, lambda: measure("floor", [sys.executable, str(ROOT / "bench" / "floor.py"), str(bundle),
-                                               str(WORK / "floor.json")], env), WORK / "floor.json")
-        # The run, three times (a shared 2-core machine moves it by several seconds); the median
-        # run is kept, with its own stage timings.
-        runs, manifests = [], {}
+        # The floor and the run, three times each and in turn (a shared 2-core machine moves both by
+        # a quarter and more within minutes: measured in turn, both see the same drift); the median
+        # of each is kept, the run with its own stage timings. The floor reads a warm page cache.
+        floors, runs, manifests = [], [], {}
         for _ in range(3):
+            measure("floor", [sys.executable, str(ROOT / "bench" / "floor.py"), str(bundle), str(WORK / "floor.json")], env)
+            floors.append(json.loads((WORK / "floor.json").read_text()))
             runs.append(measure("run", [str(BIN / "zorginkoop"), "run", "--input", str(bundle), "--output", str(output),
                                         "--quiet"], env))
             manifests[runs[-1]["seconds"]] = (output / "manifest.json").read_text()
+        keep_median(floors, WORK / "floor.json")
         kept = keep_median(runs, WORK / "run.measure.json")
         (WORK / "run-manifest.json").write_text(manifests[kept["seconds"]])
         if not args.skip_pandas:
@@ -117,7 +107,9 @@ def main() -> int:
         pm304 = largest_pm304(bundle)
         if pm304:
             loads, fwfs = [], []
-            for _ in range(4):  # the first pair warms the page cache and memory after the pandas baseline
+            # The claims-load pair alternating, as in issue 12, after one warm-up pair that warms
+            # the page cache and memory after the pandas baseline; the median of each is kept.
+            for _ in range(4):
                 loads.append(measure("claims_load", [str(BIN / "zorginkoop"), "claims", "load", str(pm304),
                                                      "--output", str(WORK / "claims-load")], env))
                 measure("pandas_fwf", [sys.executable, str(ROOT / "bench" / "pandas_fwf.py"), str(pm304), str(WORK / "pandas_fwf.json")], env)
