@@ -5,7 +5,7 @@ to bench/results/<scale>-profile.md. Usage: python bench/profile.py BUNDLE POLIC
 
 The same steps run twice: on a database file, as the run does, and on an in-memory database
 (Great Expectations left out there: it reads DataFrames, the same either way). The second column
-is what the run's work costs when nothing is written to disk: the yardstick for how the run's
+is what the run's work costs without a database file: the yardstick for how the run's
 database is kept (issue 12). Each step's CPU seconds (this process's, every thread) show how much
 work it is: on two cores the run can take no less than half the CPU seconds of its stages.
 As in the run, the database file is written in one checkpoint at the end (HeldDatabase), timed
@@ -92,7 +92,7 @@ def main() -> int:
     lines = [f"Per step, without Prefect, on `{bundle}` ({policy.name}); seconds and CPU seconds (this process, "
              "every thread) of one run on this machine, input files loaded and models built one at a time (the run "
              "does both side by side); on the run's database file, written in one checkpoint at the end as in the "
-             "run, and on an in-memory database (nothing written to disk; Great Expectations not run there).", "",
+             "run, and on an in-memory database (no database file written; Great Expectations not run there).", "",
              "| stage | step | seconds | CPU seconds | in memory |", "|---|---|---:|---:|---:|"]
     for stage in ("ingest", "validate", "select", "export", "checkpoint", "start-up"):
         steps = sorted((key for key in seconds if key[0] == stage), key=lambda key: -seconds[key][0])

@@ -99,11 +99,13 @@ def test_distinct_values_in_one_scan_as_each_column_sorted_alone():
                 "('b', 'x', 'p')) as v(code, naam, plaats)")
     con.execute("create table validated.empty as select * from validated.t where false")
     suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "code"}}]}
-    spec = SimpleNamespace(table="t", loaded_columns=("code", "naam", "plaats"))
-    values = {c: v.to_pylist() for c, v in distinct_values(con, spec, suite).items()}
-    assert values == {"code": [None, "a", "b"], "naam": ["x"], "plaats": [None]}
-    empty = distinct_values(con, SimpleNamespace(table="empty", loaded_columns=spec.loaded_columns), suite)
-    assert {c: len(v) for c, v in empty.items()} == {"code": 0, "naam": 0, "plaats": 0}
+    for listed_or_own_scan in ((), ("code",)):  # a column of distinct values (an id) gets a scan of its own
+        spec = SimpleNamespace(table="t", loaded_columns=("code", "naam", "plaats"), distinct_columns=listed_or_own_scan)
+        values = {c: v.to_pylist() for c, v in distinct_values(con, spec, suite).items()}
+        assert values == {"code": [None, "a", "b"], "naam": ["x"], "plaats": [None]}
+        empty = distinct_values(con, SimpleNamespace(table="empty", loaded_columns=spec.loaded_columns,
+                                                     distinct_columns=listed_or_own_scan), suite)
+        assert {c: len(v) for c, v in empty.items()} == {"code": 0, "naam": 0, "plaats": 0}
 
 
 def test_bench_floor_and_pandas_baseline_run_on_the_sample(tmp_path):

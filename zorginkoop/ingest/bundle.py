@@ -45,6 +45,12 @@ class InputFile:
         return self.quarantine_tolerance is None or self.quarantine_tolerance < 1
 
     @property
+    def distinct_columns(self) -> tuple[str, ...]:
+        """Columns whose values (nearly) all differ: a one-column key, and a claim line's own id
+        (the first column of row_id)."""
+        return tuple(dict.fromkeys((*(self.key if len(self.key) == 1 else ()), *self.row_id[:1])))
+
+    @property
     def loaded_columns(self) -> tuple[str, ...]:
         kept = tuple(c for c in self.columns if c not in self.private_columns)
         return kept + tuple(self.pseudonymize.values())

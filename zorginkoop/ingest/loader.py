@@ -64,17 +64,11 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> list[str]:
                             hint="Export the file as UTF-8 CSV, comma-separated, with a header row") from exc
 
 
-def distinct_columns(spec: InputFile) -> tuple[str, ...]:
-    """Columns whose values (nearly) all differ: a one-column key, and a claim line's own id (the
-    first column of row_id)."""
-    return tuple(dict.fromkeys((*(spec.key if len(spec.key) == 1 else ()), *spec.row_id[:1])))
-
-
 def create_raw_table(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
     # DuckDB's default for text (a dictionary, FSST) looks for repeats that a column of distinct
     # values does not have: zstd writes such a column at the same size in half the CPU time
     # (a quarter of a CPU-second per 2 million claim lines); reading it costs the same.
-    zstd = distinct_columns(spec)
+    zstd = spec.distinct_columns
     cols = ", ".join(f"{identifier(c)} varchar{' using compression zstd' if c in zstd else ''}"
                      for c in spec.loaded_columns)
     con.execute(f"create or replace table raw.{spec.table} ({cols}, _file varchar, _line bigint)")

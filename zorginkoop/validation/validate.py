@@ -78,17 +78,25 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
     left out of this batch. The checked columns' values come from one scan of the validated rows
     (a view: the raw rows less those kept out), each column's list of distinct values (a null
     among them), not from a scan per column, then sorted a null first by Arrow (list_sort costs
-    more); a table without rows gives empty arrays. An other column's first value is a top-1 query,
+    more); a table without rows gives empty arrays. A column whose values all differ
+    (InputFile.distinct_columns) keeps a query of its own, which can spill to disk. An other column's first value is a top-1 query,
     which DuckDB answers from the row groups' statistics without reading the column.
     """
     checked = [c for c in spec.loaded_columns if c in _value_columns(suite)]
     others = [c for c in spec.loaded_columns if c not in checked]
     table = f"validated.{spec.table}"
-    lists = "".join(f", list(distinct {identifier(c)})" for c in checked)
+    # A column of distinct values (a claim's id) would be one list held in memory whole, where a
+    # query of its own spills to disk under the memory limit: those keep a scan each.
+    unbounded = [c for c in checked if c in spec.distinct_columns]
+    listed_columns = [c for c in checked if c not in unbounded]
+    lists = "".join(f", list(distinct {identifier(c)})" for c in listed_columns)
     found = con.sql(f"select count(*){lists} from {table}").to_arrow_table()
     rows = found.column(0)[0].as_py()
     values = {}
-    for i, column in enumerate(checked, start=1):
+    for column in unbounded:
+        sql = f"select distinct {identifier(column)} from {table} order by 1 nulls first"
+        values[column] = con.sql(sql).to_arrow_table().column(0).combine_chunks()
+    for i, column in enumerate(listed_columns, start=1):
         listed = found.column(i).combine_chunks()
         distinct = listed.flatten() if rows else pa.array([], listed.type.value_type)
         # sorted as DuckDB's `order by 1 nulls first` sorts text: by its bytes (Arrow's order too)
