@@ -120,6 +120,15 @@ def test_bench_floor_and_pandas_baseline_run_on_the_sample(tmp_path):
     assert pandas["outcomes"]["PROACTIEF_AANBOD"] > 100
 
 
+def test_bench_per_file_experiment_keeps_the_same_aggregate_on_the_sample():
+    """bench/per_file_experiment.py compares like with like: both arms keep the same claim aggregate."""
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "per_file_experiment.py"), str(SAMPLE_DIR / "claims")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()] == ["stored", "per", "aggregate:"]
+    assert "the same in both arms" in done.stdout
+
+
 def test_bench_claims_yardstick_and_profile_run_on_the_sample(tmp_path):
     """The read_fwf yardstick reads every line of a PM304 file; the profile times every step of every stage
     (seconds and CPU seconds) on the database file, and in memory."""
