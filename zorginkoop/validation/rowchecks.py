@@ -200,19 +200,23 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         select _file, _line from (
             select _file, _line, row_number() over (partition by {cols} order by _file, _line) as copy_number
             from raw.{table}
-            where {row_hash} in (select h from repeated_hashes)
+            where rowid in (select rowid from raw.{table} where {row_hash} in (select h from repeated_hashes))
         )
         where copy_number > 1
     """)
     con.execute(f"""
         create or replace temp view checking as
-        select raw_rows.*, duplicate_rows._line is not null as _duplicate
+        select raw_rows.*, raw_rows.rowid as _row, duplicate_rows._line is not null as _duplicate
         from raw.{table} as raw_rows
         left join duplicate_rows using (_file, _line)
     """)
-    # Rows failing any value check, in one pass; each check then runs on these rows only.
+    # Rows failing any value check: found by their row ids in a pass over the columns with a bad
+    # value only, then read whole by id (DuckDB reads a row by its id without scanning the table;
+    # a filter on every column read all twelve columns of 20 million claim lines, 1.3 CPU-seconds).
+    # Each check then runs on these rows only.
     failing, bad_value_tables = _failing_filter(con, spec, checks)
-    con.execute(f"create or replace temp table failing_rows as select * from checking where not _duplicate and ({failing})")
+    con.execute(f"create or replace temp table failing_rows as select * from checking "
+                f"where not _duplicate and _row in (select rowid from raw.{table} where {failing})")
     for name in [*bad_value_tables, _values_table(spec)]:
         con.execute(f"drop table if exists {name}")
     problems = " union all ".join(
@@ -250,9 +254,10 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         select _file, _line, col, value, reason from value_problems order by _file, _line, col
     """)
     con.execute("create or replace temp table quarantined_lines as select distinct _file, _line from value_problems")
-    con.execute("""
+    con.execute(f"""
         create or replace temp table quarantined_rows as
-        select checking.* from checking semi join quarantined_lines using (_file, _line)
+        select checking.* from checking
+        where _row in (select rowid from raw.{table} semi join quarantined_lines using (_file, _line))
     """)
     record_codes(con, spec, "quarantined_rows", "true")
     _drop_validated(con, table)
