@@ -124,6 +124,13 @@ def generic_list_claim(b, agb):
     b.claim(agb, b.rows["zorgverleners"][-1]["agb_code"], "fysiotherapie", lijst="012")
 
 
+def generic_list_claim_unregistered_caregiver(b, agb):
+    """A claim on list 012 by a caregiver not in the AGB register: only the first two digits of
+    the caregiver's AGB code (zorgsoort 04) can give its discipline."""
+    b.practice(agb, claim=False)
+    b.claim(agb, "04999999", "fysiotherapie", lijst="012")
+
+
 def caregiver_at_ended_vestiging(b, agb):
     b.practice(agb)
     b.rows["vestigingen"][-1]["einde"] = "2023-08-31"
@@ -250,6 +257,8 @@ CASES = [
     # -- claims on the generic list 012: discipline from the caregiver's AGB code
     Case("generic_list_claim_counts", "04000049", "fysiotherapie", generic_list_claim, "PROACTIEF_AANBOD",
          fields={"declared_prior_year": True}),
+    Case("generic_list_claim_by_agb_prefix", "04000070", "fysiotherapie", generic_list_claim_unregistered_caregiver,
+         "PROACTIEF_AANBOD", fields={"declared_prior_year": True}),
     # -- instellingen
     Case("instelling_all_disciplines", "90000050", "instelling", instelling(), "PROACTIEF_AANBOD",
          rules={"ALLE_DISCIPLINES": "pass"}, fields={"contract_einddatum": "2024-12-31"}),
