@@ -5,6 +5,7 @@ speed and memory targets live in `make bench`)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -126,6 +127,19 @@ def test_bench_per_file_experiment_keeps_the_same_aggregate_on_the_sample():
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == ["stored", "per", "aggregate:"]
+    assert "the same in both arms" in done.stdout
+
+
+def test_bench_held_lines_experiment_holds_the_same_lines_on_the_sample(tmp_path):
+    """bench/held_lines_experiment.py compares like with like: the claim lines cut into memory are the
+    lines the product stores (count and a hash of every column), with the same duplicates, distinct
+    values and aggregate. It reads regular PM304 and Parquet files, so the sample's CSV stays out."""
+    for path in [*SAMPLE_DIR.glob("claims/*.asc"), *SAMPLE_DIR.glob("claims/*.parquet")]:
+        shutil.copy(path, tmp_path / path.name)
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "held_lines_experiment.py"), str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [line.split(":")[0] for line in done.stdout.splitlines()] == ["stored", "held", "duplicates, distinct values, aggregate and lines"]
     assert "the same in both arms" in done.stdout
 
 
