@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from zorginkoop.engine import pipeline
+from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import DEFERRED_CHECKPOINT, connect
 from zorginkoop.engine.models import Graph, run
 from zorginkoop.engine.outputs import write_query
@@ -54,12 +55,12 @@ def export(con, graph: Graph, key: str, out_dir: Path) -> int:
 def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool, out_dir: Path) -> None:
     """Every step of ingest, validate, select and export (into out_dir) on con, each timed into ROWS."""
     specs = input_files(policy.domain)
-    load_file = ingest.load_file
-    ingest.load_file = lambda con, spec, path, rel: timed(storage, "ingest", rel, load_file, con, spec, path, rel)
+    load_one = ingest._load_one  # what load_files runs per file
+    ingest._load_one = lambda con, spec, path, rel: timed(storage, "ingest", rel, load_one, con, spec, path, rel)
     try:
         pipeline.ingest_into(con, policy, bundle)
     finally:
-        ingest.load_file = load_file
+        ingest._load_one = load_one
     for spec in specs:
         timed(storage, "validate", f"row checks {spec.table}", check_rows, con, spec)
     if expectations:  # the run imports GE in its worker process during start-up
@@ -72,6 +73,7 @@ def profile(con, bundle: Path, policy: Policy, storage: str, expectations: bool,
             timed(storage, "export", key, export, con, graph, key, out_dir)
         else:
             timed(storage, "select", key, run, con, graph, key, None, 1)
+    memory_tables.release(con)  # as the run's end: the views over the claim lines kept in memory go
     if storage == "file":
         timed(storage, "checkpoint", "the database file's one checkpoint (beside the report in the run)",
               con.execute, "checkpoint")

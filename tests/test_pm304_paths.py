@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zorginkoop.domains import get_domain
+from zorginkoop.engine import memory_tables
 from zorginkoop.ingest import pm304
 from zorginkoop.ingest.bundle import input_files
 from zorginkoop.ingest.loader import prepare
 from zorginkoop.synthetic.pm304 import render_message
 
 TABLES = {
-    "claims": "select * exclude (_file) from raw.claims order by _line",
+    "claims": "select * exclude (_file, rowid) from raw.claims order by _line",  # rowid: the kept lines' own numbering
     "quarantine": 'select * exclude (file) from raw.quarantine order by line, "column", reason',
     "quarantine_codes": "select * exclude (file) from raw.quarantine_codes order by all",
     "reconciliation": "select * exclude (file) from raw.pm304_reconciliation order by message",
@@ -29,8 +30,10 @@ def load(path, general: bool, monkeypatch) -> tuple[dict, pm304.Pm304Result]:
         if general:
             patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
         con = duckdb.connect(":memory:")
-        prepare(con, [s for s in input_files(get_domain("paramedie")) if s.table == "claims"])
-        result = pm304.load_pm304(con, path, "decl.asc")
+        spec = next(s for s in input_files(get_domain("paramedie")) if s.table == "claims")
+        prepare(con, [spec])
+        result = pm304.load_pm304(con, path, "decl.asc", spec.memory_schema)  # kept in memory: claim_lines or CLAIM_LINES
+        memory_tables.expose(con)
         return {name: con.execute(sql).fetchall() for name, sql in TABLES.items()}, result
 
 
@@ -98,7 +101,7 @@ def assert_both_readers_agree(path, monkeypatch, parts: int = 2) -> bool:
     if fixed is not None:
         with monkeypatch.context() as patch, duckdb.connect(":memory:") as con:
             patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
-            assert fixed.to_pylist() == pm304._fields(con, path, b"").to_pylist()
+            assert fixed.to_pylist() == pm304._fields(con, path, b"")[0].to_pylist()
     return fixed is not None
 
 

@@ -12,6 +12,7 @@ from zorginkoop.ingest.bundle import input_files
 from zorginkoop.errors import BadInputError
 from zorginkoop.paths import SAMPLE_DIR
 from zorginkoop.validation.validate import validate_bundle
+from zorginkoop.engine.database import connect
 
 
 @pytest.mark.parametrize("max_rows", ["1", "1000000"], ids=["distinct_values", "rows"])
@@ -19,7 +20,7 @@ def test_a_failing_expectation_names_file_column_examples_and_lines(tmp_path, po
     monkeypatch.setenv("ZORGINKOOP_GE_MAX_ROWS", max_rows)
     db = tmp_path / "run.duckdb"
     pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
-    with duckdb.connect(str(db)) as con:
+    with connect(db) as con:
         con.execute("create temp table bad as select * replace ("
                     "case when _line in (2, 3) then '2023-02-30' else ingangsdatum end as ingangsdatum) "
                     "from validated.contracts")
@@ -119,7 +120,7 @@ def test_the_rows_travel_as_arrow_and_become_the_frame_ge_judged_before(tmp_path
 
     db = tmp_path / "run.duckdb"
     pipeline.validate(db, policy, pipeline.ingest(db, policy, SAMPLE_DIR), run_expectations=False)
-    with duckdb.connect(str(db)) as con:
+    with connect(db) as con:
         for spec in input_files(policy.domain):
             query = f"select * exclude (_file, _line) from validated.{spec.table}"
             before = con.execute(query).df()

@@ -17,6 +17,7 @@ import pytest
 from zorginkoop.engine import pipeline
 from zorginkoop.errors import BadInputError, BadInputErrors
 from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine.database import connect
 
 from .builder import Bundle
 
@@ -223,7 +224,7 @@ def test_validated_rows_are_raw_rows_without_the_lines_kept_out(tmp_path, policy
     tolerant = policy.with_parameters(quarantine_tolerance=1.0)
     pipeline.validate(db, tolerant, pipeline.ingest(db, tolerant, directory), run_expectations=False)
     lines = "select _line from {} where _file = 'compliance/checks.csv' order by 1"
-    with duckdb.connect(str(db)) as con:
+    with connect(db) as con:
         raw = [r[0] for r in con.execute(lines.format("raw.compliance_checks")).fetchall()]
         validated = [r[0] for r in con.execute(lines.format("validated.compliance_checks")).fetchall()]
         assert validated == [line for line in raw if line not in (5, duplicate)]
@@ -295,7 +296,7 @@ def test_tables_checked_side_by_side_give_what_one_at_a_time_gives(tmp_path, pol
         monkeypatch.setenv("ZORGINKOOP_INGEST_WORKERS", workers)
         db = tmp_path / f"run-{workers}.duckdb"
         reports, _ = pipeline.validate(db, tolerant, pipeline.ingest(db, tolerant, tmp_path / "bundle"), run_expectations=False)
-        with duckdb.connect(str(db)) as con:
+        with connect(db) as con:  # registers the claim lines kept in memory
             quarantine = con.execute("select * from raw.quarantine order by all").fetchall()
             codes = con.execute("select * from raw.quarantine_codes order by all").fetchall()
             validated = con.execute("select table_name, estimated_size from duckdb_tables() where schema_name = 'validated' "

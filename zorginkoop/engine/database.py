@@ -12,6 +12,7 @@ import duckdb
 
 from zorginkoop.paths import SEEDS_DIR
 from zorginkoop.settings import settings
+from zorginkoop.engine import memory_tables
 from zorginkoop.sqltext import literal
 
 
@@ -34,6 +35,7 @@ def connect(db_path: Path | str, read_only: bool = False, temp_directory: Path |
     temp_directory = config.temp_directory or temp_directory
     if temp_directory:
         con.execute(f"set temp_directory = {literal(temp_directory)}")
+    memory_tables.expose(con)  # the claim lines a run keeps in memory, when this database has them
     return con
 
 
@@ -61,6 +63,7 @@ class HeldDatabase:
     def _close(self) -> None:
         try:
             if self.con is not None:
+                memory_tables.release(self.con)  # the views over lines kept in memory go with them
                 self.con.close()  # the last connection: DuckDB checkpoints here
         except BaseException as exc:  # noqa: BLE001 (re-raised by wait, on the caller's thread)
             self._error = exc
@@ -104,12 +107,20 @@ def cursor_per_thread(con: duckdb.DuckDBPyConnection,
 
     def cursor() -> duckdb.DuckDBPyConnection:
         if not hasattr(local, "con"):
-            local.con = con.cursor()
-            local.con.execute("set enable_progress_bar = false")
+            local.con = new_cursor(con)
             if prepare:
                 prepare(local.con)
         return local.con
 
+    return cursor
+
+
+def new_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A connection of its own to con's database, for work beside con's: with the claim lines kept
+    in memory registered (a connection sees only what is registered on it)."""
+    cursor = con.cursor()
+    cursor.execute("set enable_progress_bar = false")
+    memory_tables.expose(cursor)
     return cursor
 
 

@@ -37,6 +37,9 @@ class InputFile:
     # duplicates are looked for among the rows that share them (rowchecks.check_rows hashes these,
     # not every column). Not a key: rows that share them and differ elsewhere are both loaded.
     row_id: tuple[str, ...] = ()
+    # Kept in memory for the run, not stored in its database file (engine.memory_tables): the claim
+    # lines, whose storing was half the work of loading them. raw.<table> is then a view.
+    in_memory: bool = False
 
     @property
     def may_refuse_bundle(self) -> bool:
@@ -49,6 +52,13 @@ class InputFile:
         """Columns whose values (nearly) all differ: a one-column key, and a claim line's own id
         (the first column of row_id)."""
         return tuple(dict.fromkeys((*(self.key if len(self.key) == 1 else ()), *self.row_id[:1])))
+
+    @property
+    def memory_schema(self):
+        """The Arrow schema of the table kept in memory (in_memory)."""
+        from zorginkoop.engine.memory_tables import schema
+
+        return schema(self.loaded_columns, self.distinct_columns)
 
     @property
     def loaded_columns(self) -> tuple[str, ...]:
@@ -94,7 +104,7 @@ def input_files(domain: Domain) -> list[InputFile]:
             description=meta.get("description", ""), suite_path=suite_path,
             quarantine_tolerance=meta.get("quarantine_tolerance"),
             sends_units_to_review=bool(meta.get("sends_units_to_review", True)), domain=domain.name,
-            row_id=tuple(meta.get("row_id", [])),
+            row_id=tuple(meta.get("row_id", [])), in_memory=bool(meta.get("in_memory", False)),
         )
         unknown = [c for c in (*spec.key, *spec.row_id) if c not in spec.loaded_columns]
         if unknown:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import connect, load_seeds
 from zorginkoop.domains import Domain
 from zorginkoop.errors import BadInputError
@@ -67,4 +68,5 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
             exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
         written = write_queries(con, {staging / f"{name}.parquet": sql for name, sql in exports.items()})
         counts = {target.name: rows for target, rows in written.items()}
+        memory_tables.release(con)  # the claim lines kept in memory, written
     return reports, counts

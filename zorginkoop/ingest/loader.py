@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 
+from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import cursor_per_thread, threads_shared_by
-from zorginkoop.ingest import readahead
+from zorginkoop.ingest import lines, readahead
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop import progress
 from zorginkoop.errors import BadInputError, raise_all
@@ -65,6 +67,9 @@ def _header(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> list[str]:
 
 
 def create_raw_table(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
+    if spec.in_memory:  # a view over lines kept in memory, none yet
+        memory_tables.create(con, spec.table, spec.memory_schema)
+        return
     # DuckDB's default for text (a dictionary, FSST) looks for repeats that a column of distinct
     # values does not have: zstd writes such a column at the same size in half the CPU time
     # (a quarter of a CPU-second per 2 million claim lines); reading it costs the same.
@@ -91,7 +96,14 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[InputFile]) -> None:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
-    """Append one file to raw.<table>; rel is how the file is named in messages and outputs."""
+    """Append one file to raw.<table> (or to the lines kept in memory, registered anew on con);
+    rel is how the file is named in messages and outputs."""
+    report = _load_one(con, spec, path, rel)
+    memory_tables.expose(con)
+    return report
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     started = readahead.start(path)  # its SHA-256, hashed beside the load
     try:
         return _load_file(con, spec, path, rel)
@@ -101,7 +113,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: 
 
 def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel: str) -> FileReport:
     if path.suffix.lstrip(".").lower() in PM304_EXTENSIONS:
-        result = load_pm304(con, path, rel)
+        result = load_pm304(con, path, rel, spec.memory_schema if spec.in_memory else None)
         return FileReport(spec.table, rel, result.sha256, rows_read=result.lines,
                           rows_loaded=result.lines - result.quarantined, rows_quarantined=result.quarantined,
                           notes=[f"PM304: {result.messages} bericht(en), {result.messages_rejected} niet geladen, "
@@ -122,25 +134,35 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
     rows = f"(select *, {line} as _source_line from {source}) as _rows"
     try:
         if not spec.pseudonymize:
-            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(identifier, plain))}, _file, _line) "
-                                 f"select {select}, {literal(rel)}, _source_line from {rows}").fetchall()[0][0]
+            loaded = _keep(con, spec, rel, f"select {select}, {literal(rel)} as _file, _source_line as _line from {rows}")
             return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded, rows_loaded=loaded)
         (private, pseudo), = spec.pseudonymize.items()
-        distinct = f"select distinct cast({identifier(private)} as varchar) as bsn from {source}"
-        patients = pseudonyms(con, distinct)
+        # Claims kept in memory from a Parquet file: read by pyarrow and encoded per distinct value
+        # (lines.parquet_lines), the pseudonyms made per distinct BSN on the way.
+        straight = lines.parquet_lines(con, spec.memory_schema, path, rel, spec.pseudonymize) \
+            if spec.in_memory and path.suffix.lower() == ".parquet" else None
+        if straight is None:
+            distinct = f"select distinct cast({identifier(private)} as varchar) as bsn from {source}"
+            patients = pseudonyms(con, distinct)
+        else:
+            kept_lines, patients = straight
         # Every distinct BSN (an empty one too) is judged, so without a failing one no row is rejected
         # and the file is not read a third time to find none (an empty file is read: all() of nothing is null).
+        # (parquet_lines judges the BSNs that are there: a line without one is counted as rejected below.)
         any_rejected = not pc.all(patients["bsn_ok"], skip_nulls=False).as_py()
         with in_memory(con, "bsn_pseudonyms", patients):
             rows += f" left join bsn_pseudonyms on cast(_rows.{identifier(private)} as varchar) = bsn_pseudonyms.bsn"
             valid = "coalesce(bsn_pseudonyms.bsn_ok, false)"
-            loaded = con.execute(f"insert into raw.{spec.table} ({', '.join(map(identifier, plain))}, {identifier(pseudo)}, _file, _line) "
-                                 f"select {select}, bsn_pseudonyms.patient_pseudonym, {literal(rel)}, _source_line "
-                                 f"from {rows} where {valid}").fetchall()[0][0]
+            if straight is not None:
+                loaded = memory_tables.add(con, spec.table, rel, kept_lines)
+                any_rejected = any_rejected or loaded < pq_rows(path)
+            else:
+                loaded = _keep(con, spec, rel, f"select {select}, bsn_pseudonyms.patient_pseudonym as {identifier(pseudo)}, "
+                                               f"{literal(rel)} as _file, _source_line as _line from {rows} where {valid}")
             if any_rejected:
                 con.execute(f"create or replace temp table rejected as select {select}, {literal(rel)} as _file, "
                             f"_source_line as _line from {rows} where not {valid}")
-    except duckdb.Error as exc:
+    except (duckdb.Error, pa.ArrowException) as exc:
         raise BadInputError(rel, f"cannot be read: {str(exc).splitlines()[0]}",
                             hint="Check the encoding (UTF-8), the delimiter (comma) and the quoting") from exc
     rejected = 0
@@ -152,6 +174,21 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
         con.execute("drop table rejected")
     return FileReport(spec.table, rel, readahead.sha256(path), rows_read=loaded + rejected, rows_loaded=loaded,
                       rows_quarantined=rejected)
+
+
+def _keep(con: duckdb.DuckDBPyConnection, spec: InputFile, rel: str, query: str) -> int:
+    """The rows of `query` (the loaded columns, _file, _line) appended to raw.<table>, or kept in
+    memory for a table that is (in_memory); how many."""
+    if spec.in_memory:
+        return memory_tables.add(con, spec.table, rel, lines.normalized(con.sql(query).to_arrow_table(), spec.memory_schema))
+    columns = ", ".join(map(identifier, (*spec.loaded_columns, "_file", "_line")))
+    return con.execute(f"insert into raw.{spec.table} ({columns}) select {columns} from ({query})").fetchall()[0][0]
+
+
+def pq_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(path).num_rows
 
 
 MANY_FILES_PER_WORKER = 2
@@ -171,7 +208,7 @@ def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path,
 
     def load(job: tuple[InputFile, Path, str]) -> FileReport | BadInputError:
         try:
-            return load_file(cursor(), *job)
+            return _load_one(cursor(), *job)  # the kept lines are registered once, after every file
         except BadInputError as exc:
             return exc
 
@@ -185,6 +222,7 @@ def load_files(con: duckdb.DuckDBPyConnection, jobs: list[tuple[InputFile, Path,
         futures = {pool.submit(load, jobs[i]): i for i in by_size}
         for future in progress.items(as_completed(futures), "Loading input files", total=len(futures)):
             results[futures[future]] = future.result()
+    memory_tables.expose(con)  # the lines kept in memory, now all of them, for this connection's readers
     return [results[i] for i in range(len(jobs))]
 
 

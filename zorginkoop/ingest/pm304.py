@@ -38,6 +38,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zorginkoop.engine import memory_tables
+from zorginkoop.ingest import lines as lines_module
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.privacy import in_memory, pseudonyms
 from zorginkoop.paths import SEEDS_DIR
@@ -360,42 +362,113 @@ DISTINCT_BSNS = "select distinct bsn from pm304_fields where record = '04'"
 WITH_PSEUDONYM = accepted_04("join pm304_pseudonyms as pseudonyms on lines.bsn = pseudonyms.bsn")
 
 # Claim lines of the loaded messages whose BSN passes the 11-proef; the BSN goes no further.
+# The text of aantal and declaratiebedrag, also made per distinct value by claim_lines.
+AANTAL = "cast(try_cast({} as integer) as varchar)"
+BEDRAG = "cast(cast({} * 0.01 as decimal(18, 2)) as varchar)"  # exact: a decimal division would be a double
+CLAIM_LINES = f"""
+    select
+        lines.referentie as declaratie_id,
+        messages.praktijk_agb as praktijk_agb,
+        lines.zorgverlener as zorgverlener_agb,
+        pseudonyms.patient_pseudonym as patient_pseudonym,
+        lines.datum as datum_prestatie,
+        lines.prestatiecodelijst as prestatiecodelijst,
+        lines.prestatiecode as prestatiecode,
+        {AANTAL.format("lines.aantal")} as aantal,
+        {BEDRAG.format(CENTS)} as declaratiebedrag,
+        lines.uzovi as uzovi,
+        ? as _file,
+        lines.line_no as _line
+    {WITH_PSEUDONYM} and pseudonyms.bsn_ok
+"""
 CLAIMS = f"""
     insert into raw.claims (declaratie_id, praktijk_agb, zorgverlener_agb, patient_pseudonym, datum_prestatie,
         prestatiecodelijst, prestatiecode, aantal, declaratiebedrag, uzovi, _file, _line)
-    select
-        lines.referentie,
-        messages.praktijk_agb,
-        lines.zorgverlener,
-        pseudonyms.patient_pseudonym,
-        lines.datum,
-        lines.prestatiecodelijst,
-        lines.prestatiecode,
-        cast(try_cast(lines.aantal as integer) as varchar),
-        cast(cast({CENTS} * 0.01 as decimal(18, 2)) as varchar),  -- exact: a decimal division would be a double
-        lines.uzovi,
-        ?,
-        lines.line_no
-    {WITH_PSEUDONYM} and pseudonyms.bsn_ok
+    {CLAIM_LINES}
 """
 
 
-def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> pa.Table:
-    """The FIELDS of every line of the file, numbered: sliced from the bytes when the file is
-    regular (_fixed_width_fields), else read by DuckDB (_fields_by_sql). Vektis files are ASCII or
+def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema) -> pa.Table:
+    """The claim lines of a regular file (_fixed_width_fields read it), as CLAIM_LINES selects them,
+    for claims kept in memory (zorginkoop.ingest.lines): each 04 field cut once more by numpy, from
+    the 04 lines only, dictionary-encoded, its text made per distinct value (the forms of FIELDS,
+    AANTAL and BEDRAG); the praktijk from the line's message, the pseudonym by index into
+    pm304_pseudonyms; lines of a rejected message or with a failing BSN left out. Reads the
+    connection's pm304_messages and pm304_pseudonyms (load_pm304). tests/test_pm304_paths.py holds
+    it to CLAIM_LINES."""
+    width = RECORD_LENGTH + (2 if bytes(raw[RECORD_LENGTH:RECORD_LENGTH + 2]) == b"\r\n" else 1)
+    lines = np.frombuffer(raw, dtype=np.uint8).reshape(-1, width)
+    codes = _record_codes(lines)
+    is_04 = codes == _code("04")
+    message = np.cumsum(codes == _code("01"))[is_04]  # as MESSAGES numbers them: 01 lines so far
+    found = con.sql("select message, coalesce(praktijk_agb, '') as praktijk_agb, reason is null as accepted "
+                    "from pm304_messages order by message").to_arrow_table()
+    numbers = found.column("message").to_numpy()
+    accepted = np.zeros(numbers.max() + 1 if len(numbers) else 1, dtype=bool)
+    accepted[numbers] = found.column("accepted").to_numpy(zero_copy_only=False)
+    row_of = np.zeros(len(accepted), dtype=np.int32)  # message number -> its row in found (every line's message is there)
+    row_of[numbers] = np.arange(len(numbers), dtype=np.int32)
+
+    def cut(field: str) -> np.ndarray:  # one FIELDS field of every 04 line, as rows of bytes
+        record, name, _ = FIELDS[field]
+        start, size = layout()[(record, name)]
+        items = np.ndarray((len(lines),), dtype=f"V{size}", buffer=lines, offset=start - 1, strides=(lines.strides[0],))
+        return items[is_04].view(np.uint8).reshape(-1, size)
+
+    def fixed(values: np.ndarray) -> pa.Array:
+        return pa.FixedSizeBinaryArray.from_buffers(pa.binary(values.shape[1]), len(values), [None, pa.py_buffer(values)])
+
+    def text(field: str, sql: str = lines_module.AS_TEXT) -> pa.DictionaryArray:
+        return lines_module.dictionary_text(con, fixed(cut(field)), sql)
+
+    bsn = pc.dictionary_encode(fixed(cut("bsn")))
+    bsn = pa.DictionaryArray.from_arrays(bsn.indices, bsn.dictionary.cast(pa.binary()).cast(pa.string()))
+    pseudonym, bsn_ok = lines_module.by_line(bsn, con.sql("select * from pm304_pseudonyms").to_arrow_table())
+    referentie = cut("referentie")
+    v = "cast(v as varchar)"
+    columns = {
+        "declaratie_id": pc.ascii_trim(pa.StringArray.from_buffers(
+            len(referentie), pa.py_buffer(np.arange(len(referentie) + 1, dtype=np.int32) * referentie.shape[1]),
+            pa.py_buffer(referentie)), " "),
+        "praktijk_agb": pa.DictionaryArray.from_arrays(pa.array(row_of[message]), found.column("praktijk_agb").combine_chunks().cast(pa.string())),
+        "zorgverlener_agb": text("zorgverlener"),
+        "patient_pseudonym": pseudonym,
+        "datum_prestatie": text("datum", f"substr({v}, 1, 4) || '-' || substr({v}, 5, 2) || '-' || substr({v}, 7, 2)"),
+        "prestatiecodelijst": text("prestatiecodelijst"),
+        "prestatiecode": text("prestatiecode", f"trim({v})"),
+        "aantal": text("aantal", AANTAL.format(v)),
+        # amount and sign side by side, so that each distinct pair is turned into text once
+        "declaratiebedrag": lines_module.dictionary_text(
+            con, fixed(np.concatenate([cut("bedrag"), cut("debet_credit")], axis=1)),
+            BEDRAG.format(CENTS.replace("lines.bedrag", f"substr({v}, 1, {layout()[FIELDS['bedrag'][:2]][1]})")
+                          .replace("lines.debet_credit", f"substr({v}, {layout()[FIELDS['bedrag'][:2]][1] + 1})"))),
+        "uzovi": text("uzovi"),
+        "_file": lines_module.one_value(rel, len(message)),
+        "_line": pa.array(np.flatnonzero(is_04) + 1),
+    }
+    keep = bsn_ok & accepted[message]
+    table = pa.table([columns[f.name] for f in schema], schema=schema)
+    return table if keep.all() else table.filter(pa.array(keep))
+
+
+def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> tuple[pa.Table, bool]:
+    """The FIELDS of every line of the file, numbered, and whether the file is regular: sliced from
+    the bytes when it is (_fixed_width_fields), else read by DuckDB (_fields_by_sql). Vektis files are ASCII or
     ISO-8859-1: the general path reads them as UTF-8 (ASCII is valid UTF-8) and only when that fails
     as ISO-8859-1. The table is only ever in memory: it holds the BSNs until the load replaces them."""
     fixed = _fixed_width_fields(raw)
     if fixed is not None:
-        return fixed
+        return fixed, True
     try:
-        return con.sql(_fields_by_sql(_lines_sql(path, "utf-8"))).to_arrow_table()
+        return con.sql(_fields_by_sql(_lines_sql(path, "utf-8"))).to_arrow_table(), False
     except duckdb.Error:
-        return con.sql(_fields_by_sql(_lines_sql(path, "latin-1"))).to_arrow_table()
+        return con.sql(_fields_by_sql(_lines_sql(path, "latin-1"))).to_arrow_table(), False
 
 
-def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Result:
-    """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation.
+def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str, kept: pa.Schema | None = None) -> Pm304Result:
+    """Parse one PM304 file into raw.claims, raw.quarantine and raw.pm304_reconciliation; with
+    `kept` (the schema of claims kept in memory, engine.memory_tables) its claim lines are kept in
+    memory instead of inserted (claim_lines for a regular file, CLAIM_LINES for any other).
 
     The numbered FIELDS of every line are held in memory as an Arrow table (never in a DuckDB
     table: they include the BSN), read by the few statements below; the line itself, and with it
@@ -405,9 +478,10 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
     """
     create_tables(con)
     raw, digest = readahead.take(path)  # hashed in a thread while the fields are cut
-    fields = _fields(con, path, raw)
+    fields, regular = _fields(con, path, raw)
     sha256 = digest.result()
-    del raw
+    if kept is None or not regular:
+        raw = None  # the mapped file is let go of; claim_lines cuts it once more
     with in_memory(con, "pm304_fields", fields), in_memory(con, "pm304_pseudonyms", pseudonyms(con, DISTINCT_BSNS)):
         con.execute(MESSAGES)
         con.execute("""
@@ -448,7 +522,13 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str) -> Pm304Res
             {WITH_PSEUDONYM} and not pseudonyms.bsn_ok
             order by lines.line_no
         """, [rel])
-        loaded = con.execute(CLAIMS, [rel]).fetchall()[0][0]
+        if kept is None:
+            loaded = con.execute(CLAIMS, [rel]).fetchall()[0][0]
+        else:
+            claims = claim_lines(con, raw, rel, kept) if regular else \
+                lines_module.normalized(con.sql(CLAIM_LINES, params=[rel]).to_arrow_table(), kept)
+            raw = None
+            loaded = memory_tables.add(con, "claims", rel, claims)
     quarantined = con.execute("select count(*) from raw.quarantine where file = ?", [rel]).fetchall()[0][0]
     con.execute("drop table pm304_messages")
     return Pm304Result(lines=fields.num_rows, loaded=loaded, quarantined=quarantined, messages=messages,

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from zorginkoop.engine import memory_tables
+from zorginkoop.engine.database import new_cursor
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import settings
@@ -171,6 +173,27 @@ def _failing_filter(con: duckdb.DuckDBPyConnection, spec: InputFile, checks: lis
     return " or ".join(terms) or "false", tables
 
 
+# Up to this many lines kept out of a table kept in memory are left out of validated.<table> by id.
+KEPT_OUT_BY_ID = 10_000
+
+
+def _rows_by_id(con: duckdb.DuckDBPyConnection, spec: InputFile, ids: str, name: str) -> None:
+    """Temp table `name`: the rows of raw.<table> whose row ids the query `ids` selects (a pass over
+    the few columns it reads), whole, with `_row`, their id. DuckDB reads a stored row by its id
+    without a scan; the rows of a table kept in memory are taken from its Arrow table by their
+    `rowid` (through the view, DuckDB would convert every column of every line to filter them)."""
+    if not spec.in_memory:
+        con.execute(f"create or replace temp table {name} as select raw_rows.*, raw_rows.rowid as _row "
+                    f"from raw.{spec.table} as raw_rows where rowid in ({ids})")
+        return
+    found = con.execute(f"select rowid from ({ids}) order by 1").fetchnumpy()["rowid"]
+    con.register("taken_rows", memory_tables.take(con, spec.table, found))
+    try:
+        con.execute(f"create or replace temp table {name} as select * exclude (rowid), rowid as _row from taken_rows")
+    finally:
+        con.unregister("taken_rows")
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheckResult]:
     """Deduplicate, check and split raw.<table> into validated.<table> and raw.quarantine.
 
@@ -192,18 +215,20 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     # 20 million groups.
     row_hash = f"hash({', '.join(identifier(c) for c in spec.row_id or spec.key) or cols})"  # loaded: bundle.input_files
     con.execute(f"""
+        create or replace temp table repeated_hashes as
+        select h from (select h, lag(h) over (order by h) as previous from (select {row_hash} as h from raw.{table}))
+        where h = previous
+    """)
+    _rows_by_id(con, spec, f"select rowid from raw.{table} where {row_hash} in (select h from repeated_hashes)", "duplicate_candidates")
+    con.execute(f"""
         create or replace temp table duplicate_rows as
-        with repeated_hashes as (
-            select h from (select h, lag(h) over (order by h) as previous from (select {row_hash} as h from raw.{table}))
-            where h = previous
-        )
-        select _file, _line from (
-            select _file, _line, row_number() over (partition by {cols} order by _file, _line) as copy_number
-            from raw.{table}
-            where rowid in (select rowid from raw.{table} where {row_hash} in (select h from repeated_hashes))
+        select _file, _line, _row from (
+            select _file, _line, _row, row_number() over (partition by {cols} order by _file, _line) as copy_number
+            from duplicate_candidates
         )
         where copy_number > 1
     """)
+    con.execute("drop table repeated_hashes; drop table duplicate_candidates")
     con.execute(f"""
         create or replace temp view checking as
         select raw_rows.*, raw_rows.rowid as _row, duplicate_rows._line is not null as _duplicate
@@ -211,12 +236,14 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         left join duplicate_rows using (_file, _line)
     """)
     # Rows failing any value check: found by their row ids in a pass over the columns with a bad
-    # value only, then read whole by id (DuckDB reads a row by its id without scanning the table;
-    # a filter on every column read all twelve columns of 20 million claim lines: 0.9-1.4 CPU-seconds).
-    # Each check then runs on these rows only.
+    # value only, then read whole by id (_rows_by_id; a filter on every column read all twelve
+    # columns of 20 million claim lines: 0.9-1.4 CPU-seconds). Each check then runs on these rows only.
     failing, bad_value_tables = _failing_filter(con, spec, checks)
-    con.execute(f"create or replace temp table failing_rows as select * from checking "
-                f"where not _duplicate and _row in (select rowid from raw.{table} where {failing})")
+    _rows_by_id(con, spec, f"select rowid from raw.{table} where {failing}", "failing_candidates")
+    con.execute("create or replace temp table failing_rows as "
+                "select failing_candidates.*, false as _duplicate from failing_candidates "
+                "anti join duplicate_rows using (_file, _line)")
+    con.execute("drop table failing_candidates")
     for name in [*bad_value_tables, _values_table(spec)]:
         con.execute(f"drop table if exists {name}")
     problems = " union all ".join(
@@ -254,11 +281,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
         select _file, _line, col, value, reason from value_problems order by _file, _line, col
     """)
     con.execute("create or replace temp table quarantined_lines as select distinct _file, _line from value_problems")
-    con.execute(f"""
-        create or replace temp table quarantined_rows as
-        select checking.* from checking
-        where _row in (select rowid from raw.{table} semi join quarantined_lines using (_file, _line))
-    """)
+    _rows_by_id(con, spec, f"select rowid from raw.{table} semi join quarantined_lines using (_file, _line)", "quarantined_rows")
     record_codes(con, spec, "quarantined_rows", "true")
     _drop_validated(con, table)
     # The lines kept out, by (file, line); validated.<table> is raw.<table> without them, a view: a
@@ -270,6 +293,12 @@ def check_rows(con: duckdb.DuckDBPyConnection, spec: InputFile) -> list[RowCheck
     """).fetchall()[0][0]
     source = f"raw.{table} as raw_rows anti join raw.kept_out on kept_out.file = raw_rows._file and kept_out.line = raw_rows._line" \
         if kept_out else f"raw.{table}"  # every row passes: no join to pay for
+    if spec.in_memory and 0 < kept_out <= KEPT_OUT_BY_ID:
+        # Lines kept in memory are left out by their row ids, a handful of numbers: a join on (file,
+        # line) would hash every line's file name each time a reader reads them.
+        ids = [r for (r,) in con.execute("select _row from duplicate_rows union all select _row from quarantined_rows "
+                                         "order by 1").fetchall()]
+        source = f"raw.{table} where rowid not in ({', '.join(map(str, ids))})"
     con.execute(f"create view validated.{table} as select {cols}, _file, _line from {source}")
     # A duplicate is never checked, so no line is both deduplicated and quarantined.
     rows = con.execute(f"""
@@ -297,7 +326,7 @@ class TableChecks:
         create_codes_table(con)
         self.specs = sorted(specs, key=lambda spec: -con.execute(f"select count(*) from raw.{spec.table}").fetchall()[0][0])
         self.order = [spec.table for spec in specs]
-        self._cursors = {spec.table: con.cursor() for spec in specs}
+        self._cursors = {spec.table: new_cursor(con) for spec in specs}
 
     def _each(self, call, specs: list[InputFile]) -> dict[str, object]:
         # Every table keeps all of DuckDB's threads (database.threads_shared_by is not for this):

@@ -1,4 +1,4 @@
--- materialized: view (millions of lines, read once by intermediate.claim_groups)
+-- materialized: view (millions of lines, read once by intermediate.claim_line_counts)
 -- Staged prior-year claim lines (normalized extracts and PM304 files), typed. The insured
 -- is only a keyed pseudonym: the BSN never reaches DuckDB. Claim discipline from the code
 -- lists: a per-discipline prestatiecodelijst, else the treating caregiver's AGB zorgsoort

@@ -1,0 +1,132 @@
+"""Input tables kept in memory for the run instead of stored in its database file (suite meta
+`in_memory`: the claim lines).
+
+Storing a claim line costs DuckDB about 0.8 CPU-seconds per million whatever its form, half the
+work of loading it (docs/decisions.md, "Claim lines kept in memory"). So the lines of such a table
+are held as Arrow, one part per file, text dictionary-encoded (zorginkoop.ingest.lines), and
+`raw.<table>` is a view over them. Every connection that reads them has them registered (expose:
+database.connect and database.cursor do it); the tables live in this process, keyed by a name
+unique to the run (recorded in raw.memory_tables), from ingest until the run's database closes
+(release drops the views over them: the file keeps the lines' aggregate, never the lines).
+
+A view has no DuckDB row id, so the held table carries its own `rowid` column, numbered in the
+bundle's file order when the parts are joined: the row checks find a line by it, as by a stored
+table's row id.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from zorginkoop.sqltext import literal
+
+TEXT = pa.dictionary(pa.int32(), pa.string())
+REGISTRY_TABLE = "raw.memory_tables"
+
+_lock = threading.Lock()
+_schemas: dict[str, pa.Schema] = {}            # source -> the lines' schema (without rowid)
+_parts: dict[str, dict[str, pa.Table]] = {}   # source -> file name -> its lines
+_joined: dict[str, pa.Table] = {}             # source -> every part, with rowid, in file order
+
+
+def schema(columns: tuple[str, ...], distinct_columns: tuple[str, ...]) -> pa.Schema:
+    """A kept table's columns: text dictionary-encoded, except a column whose values all differ
+    (a claim line's id: a dictionary would be as large as the values), then _file and _line."""
+    return pa.schema([*(pa.field(c, pa.string() if c in distinct_columns else TEXT) for c in columns),
+                      pa.field("_file", TEXT), pa.field("_line", pa.int64())])
+
+
+def create(con: duckdb.DuckDBPyConnection, table: str, table_schema: pa.Schema) -> str:
+    """raw.<table> as a view over lines kept in memory (none yet); the name they are registered by."""
+    source = f"memory_{table}_{uuid.uuid4().hex}"
+    with _lock:
+        _schemas[source], _parts[source] = table_schema, {}
+        _joined[source] = _with_rowid([], table_schema)
+    con.execute(f"create table if not exists {REGISTRY_TABLE} (table_name varchar, source varchar)")
+    con.execute(f"delete from {REGISTRY_TABLE} where table_name = ?", [table])
+    con.execute(f"insert into {REGISTRY_TABLE} values (?, ?)", [table, source])
+    con.register(source, _joined[source])
+    con.execute(f"create or replace view raw.{table} as select * from {source}")
+    return source
+
+
+def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    return con.execute(f"select source from {REGISTRY_TABLE} where table_name = ?", [table]).fetchall()[0][0]
+
+
+def add(con: duckdb.DuckDBPyConnection, table: str, file: str, lines: pa.Table) -> int:
+    """Keep one file's lines (in the table's schema); their count."""
+    source = _source(con, table)
+    with _lock:
+        assert lines.schema.equals(_schemas[source]), f"{file}: lines in another schema than raw.{table}: {lines.schema}"
+        _parts[source][file] = lines
+        _joined.pop(source, None)
+    return lines.num_rows
+
+
+def _with_rowid(parts: list[pa.Table], table_schema: pa.Schema) -> pa.Table:
+    joined = pa.concat_tables(parts) if parts else table_schema.empty_table()
+    return joined.append_column("rowid", pa.array(np.arange(joined.num_rows, dtype=np.int64)))
+
+
+def _table(source: str) -> pa.Table | None:
+    with _lock:
+        if source not in _parts:
+            return None
+        if source not in _joined:
+            parts = _parts[source]
+            _joined[source] = _with_rowid([parts[f] for f in sorted(parts)], _schemas[source])
+        return _joined[source]
+
+
+def take(con: duckdb.DuckDBPyConnection, table: str, rowids) -> pa.Table:
+    """The lines of raw.<table> with these row ids (its rowid column), read straight from Arrow,
+    from each file's part on its own (a take across parts would first join every column whole)."""
+    source = _source(con, table)
+    joined = _table(source)
+    rowids = np.asarray(rowids, dtype=np.int64)
+    pieces, start = [], 0
+    with _lock:
+        parts = [_parts[source][f] for f in sorted(_parts[source])]
+    for part in parts:
+        ids = rowids[(rowids >= start) & (rowids < start + part.num_rows)]
+        if len(ids):
+            pieces.append(part.take(pa.array(ids - start)).append_column("rowid", pa.array(ids)))
+        start += part.num_rows
+    return pa.concat_tables(pieces) if pieces else joined.schema.empty_table()
+
+
+def expose(con: duckdb.DuckDBPyConnection) -> None:
+    """Register the kept tables of con's database on con (a connection sees only its own)."""
+    try:
+        sources = con.execute(f"select source from {REGISTRY_TABLE}").fetchall()
+    except duckdb.CatalogException:
+        return  # a database without kept tables
+    for (source,) in sources:
+        table = _table(source)
+        if table is not None:
+            con.register(source, table)
+
+
+def release(con: duckdb.DuckDBPyConnection) -> None:
+    """The end of a run: the views over the kept lines go (raw., validated. and staged.<table>: a
+    view over lines that are no longer there would fail whoever opens the file), and the lines with
+    them. What the run derived from them (tables) stays."""
+    try:
+        rows = con.execute(f"select table_name, source from {REGISTRY_TABLE}").fetchall()
+    except duckdb.CatalogException:
+        return
+    views = {(s, v) for s, v in con.execute("select schema_name, view_name from duckdb_views() where not internal").fetchall()}
+    for table, source in rows:
+        for schema_name in ("staged", "validated", "raw"):
+            if (schema_name, table) in views:
+                con.execute(f"drop view {schema_name}.{table}")
+        con.execute(f"delete from {REGISTRY_TABLE} where source = {literal(source)}")
+        with _lock:
+            for kept in (_schemas, _parts, _joined):
+                kept.pop(source, None)
