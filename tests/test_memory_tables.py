@@ -21,6 +21,7 @@ from zorginkoop.ingest.bundle import input_files
 from zorginkoop.ingest.loader import load_files, prepare
 from zorginkoop.paths import SAMPLE_DIR
 from zorginkoop.validation.rowchecks import TableChecks
+from zorginkoop.validation.validate import _loaded_part, distinct_values
 
 CLAIMS = next(s for s in input_files(get_domain("paramedie")) if s.table == "claims")
 COLUMNS = ", ".join([*CLAIMS.loaded_columns, "_file", "_line"])
@@ -50,7 +51,7 @@ def loaded(files, kept: bool, general: bool, monkeypatch) -> dict:
     spec = dataclasses.replace(CLAIMS, in_memory=kept)
     with monkeypatch.context() as patch:
         if general:  # every PM304 file through DuckDB's line reader
-            patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
+            patch.setattr(pm304, "_fixed_width_fields", lambda raw, **_: None)
         con = duckdb.connect(":memory:")
         prepare(con, [spec])
         reports = load_files(con, [(spec, path, f"claims/{path.name}") for path in files])
@@ -61,6 +62,8 @@ def loaded(files, kept: bool, general: bool, monkeypatch) -> dict:
             "lines": lines,
             "checked": checked,
             "validated": con.execute(f"select {COLUMNS} from validated.claims order by _file, _line").fetchall(),
+            # what Great Expectations judges: each checked column's distinct values, the others' first
+            "distinct": {c: v.to_pylist() for c, v in distinct_values(con, spec, _loaded_part(spec)).items()},
             "quarantine": con.execute("select * from raw.quarantine order by all").fetchall(),
             "codes": con.execute("select * from raw.quarantine_codes order by all").fetchall(),
             "reports": sorted((r.path, r.rows_read, r.rows_loaded, r.rows_quarantined, tuple(r.notes)) for r in reports),
@@ -79,7 +82,7 @@ def test_kept_lines_are_the_stored_lines(tmp_path, monkeypatch, general):
     # the duplicate and the impossible date are kept out of validated.claims
     assert sum(n for *_, n in stored["checked"]) >= 1 and sum(d for _, _, d, _ in stored["checked"]) >= 1
     assert len(stored["validated"]) < len(stored["lines"])
-    for part in ("lines", "checked", "validated", "quarantine", "codes", "reports"):
+    for part in ("lines", "checked", "validated", "distinct", "quarantine", "codes", "reports"):
         assert kept[part] == stored[part], part
     # a kept table numbers its lines itself, each once (the row checks find a line by its number)
     assert sorted(r for (r,) in kept["rowid"]) == list(range(len(kept["lines"])))

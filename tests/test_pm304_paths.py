@@ -28,7 +28,7 @@ TABLES = {
 def load(path, general: bool, monkeypatch) -> tuple[dict, pm304.Pm304Result]:
     with monkeypatch.context() as patch:
         if general:
-            patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
+            patch.setattr(pm304, "_fixed_width_fields", lambda raw, **_: None)
         con = duckdb.connect(":memory:")
         spec = next(s for s in input_files(get_domain("paramedie")) if s.table == "claims")
         prepare(con, [spec])
@@ -100,7 +100,7 @@ def assert_both_readers_agree(path, monkeypatch, parts: int = 2) -> bool:
     fixed = pm304._fixed_width_fields(path.read_bytes(), parts)
     if fixed is not None:
         with monkeypatch.context() as patch, duckdb.connect(":memory:") as con:
-            patch.setattr(pm304, "_fixed_width_fields", lambda raw: None)
+            patch.setattr(pm304, "_fixed_width_fields", lambda raw, **_: None)
             assert fixed.to_pylist() == pm304._fields(con, path, b"")[0].to_pylist()
     return fixed is not None
 

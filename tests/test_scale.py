@@ -101,10 +101,11 @@ def test_distinct_values_in_one_scan_as_each_column_sorted_alone():
     con.execute("create table validated.empty as select * from validated.t where false")
     suite = {"expectations": [{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "code"}}]}
     for listed_or_own_scan in ((), ("code",)):  # a column of distinct values (an id) gets a scan of its own
-        spec = SimpleNamespace(table="t", loaded_columns=("code", "naam", "plaats"), distinct_columns=listed_or_own_scan)
+        spec = SimpleNamespace(table="t", loaded_columns=("code", "naam", "plaats"), distinct_columns=listed_or_own_scan,
+                               in_memory=False)
         values = {c: v.to_pylist() for c, v in distinct_values(con, spec, suite).items()}
         assert values == {"code": [None, "a", "b"], "naam": ["x"], "plaats": [None]}
-        empty = distinct_values(con, SimpleNamespace(table="empty", loaded_columns=spec.loaded_columns,
+        empty = distinct_values(con, SimpleNamespace(table="empty", loaded_columns=spec.loaded_columns, in_memory=False,
                                                      distinct_columns=listed_or_own_scan), suite)
         assert {c: len(v) for c, v in empty.items()} == {"code": 0, "naam": 0, "plaats": 0}
 
@@ -130,11 +131,11 @@ def test_bench_per_file_experiment_keeps_the_same_aggregate_on_the_sample():
     assert "the same in both arms" in done.stdout
 
 
-def test_bench_held_lines_experiment_holds_the_same_lines_on_the_sample():
-    """bench/held_lines_experiment.py compares like with like: the claim lines kept in memory are the
+def test_bench_kept_lines_experiment_holds_the_same_lines_on_the_sample():
+    """bench/kept_lines_experiment.py compares like with like: the claim lines kept in memory are the
     lines the stored way holds (count and a hash of every column), with the same duplicates, distinct
     values and aggregate."""
-    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "held_lines_experiment.py"), str(SAMPLE_DIR / "claims")],
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / "kept_lines_experiment.py"), str(SAMPLE_DIR / "claims")],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line.split(":")[0] for line in done.stdout.splitlines()] == ["stored", "kept", "duplicates, distinct values, aggregate and lines"]

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import threading
 import uuid
+from typing import Iterator
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zorginkoop.sqltext import literal
 
@@ -99,6 +101,60 @@ def take(con: duckdb.DuckDBPyConnection, table: str, rowids) -> pa.Table:
             pieces.append(part.take(pa.array(ids - start)).append_column("rowid", pa.array(ids)))
         start += part.num_rows
     return pa.concat_tables(pieces) if pieces else joined.schema.empty_table()
+
+
+def _parts_in_order(source: str) -> list[pa.Table]:
+    with _lock:
+        return [_parts[source][f] for f in sorted(_parts[source])]
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> Iterator[pa.Array]:
+    """A column of raw.<table> chunk by chunk; of validated.<table> (without the lines raw.kept_out
+    names) when `validated`."""
+    source = _source(con, table)
+    _table(source)
+    left_out: dict[str, np.ndarray] = {}
+    if validated:
+        for file, lines in con.execute("select file, list(line) from raw.kept_out group by file").fetchall():
+            left_out[file] = np.asarray(lines, dtype=np.int64)
+    for part in _parts_in_order(source):
+        if not part.num_rows:
+            continue
+        values = part.column(column)
+        name = part.column("_file").chunk(0).dictionary[0].as_py()  # a part is one file
+        if name in left_out:
+            values = values.filter(pa.array(~np.isin(part.column("_line").to_numpy(), left_out[name])))
+        yield from values.chunks
+
+
+def distinct(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> tuple[pa.Array, bool]:
+    """Every distinct non-null value of a text column (unsorted), and whether a line has none. From
+    the dictionaries, by the indices the lines use: no line's text is read (a scan through the
+    view would turn every line into DuckDB's strings to find some thousand values)."""
+    found, has_null = [], False
+    for chunk in _chunks(con, table, column, validated):
+        if pa.types.is_dictionary(chunk.type):
+            used = pc.unique(chunk.indices)
+            has_null = has_null or used.null_count > 0
+            found.append(chunk.dictionary.take(used.drop_null()))
+        else:
+            has_null = has_null or chunk.null_count > 0
+            found.append(pc.unique(chunk.drop_null()))
+    return (pc.unique(pa.concat_arrays(found)) if found else pa.array([], pa.string())), has_null
+
+
+def least(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> tuple[str | None, bool]:
+    """The least non-null value of a text column (by its bytes, as DuckDB orders text), and whether a
+    line has none; for a column whose values all differ, where distinct would hash every line."""
+    least_value, has_null = None, False
+    for chunk in _chunks(con, table, column, validated):
+        has_null = has_null or chunk.null_count > 0
+        if pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary.take(pc.unique(chunk.indices).drop_null())
+        low = pc.min(chunk.cast(pa.binary())).as_py()  # bytes: the order DuckDB sorts text in
+        if low is not None and (least_value is None or low < least_value):
+            least_value = low
+    return (least_value.decode("utf-8") if least_value is not None else None), has_null
 
 
 def expose(con: duckdb.DuckDBPyConnection) -> None:

@@ -13,11 +13,11 @@ quarantine.parquet (every line kept out, with its reason).
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
 from zorginkoop.ingest.bundle import input_files
-from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import connect, load_seeds
 from zorginkoop.domains import Domain
 from zorginkoop.errors import BadInputError
@@ -44,7 +44,9 @@ def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Pa
 
 
 def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[FileReport], dict[str, int]]:
-    spec = next(s for s in input_files(domain) if s.table == "claims")
+    # Stored, not kept in memory as in the run (InputFile.in_memory): claims.parquet is the lines
+    # themselves, so they are materialized anyway, and this database is in memory (nothing written).
+    spec = dataclasses.replace(next(s for s in input_files(domain) if s.table == "claims"), in_memory=False)
     # An in-memory database (nothing of it is kept), spilling into a temporary directory.
     with (output_writer(output) as staging, tempfile.TemporaryDirectory() as tmp,
           connect(":memory:", temp_directory=Path(tmp)) as con):
@@ -68,5 +70,4 @@ def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[F
             exports["reconciliation"] = "select * from raw.pm304_reconciliation order by file, message"
         written = write_queries(con, {staging / f"{name}.parquet": sql for name, sql in exports.items()})
         counts = {target.name: rows for target, rows in written.items()}
-        memory_tables.release(con)  # the claim lines kept in memory, written
     return reports, counts

@@ -183,7 +183,12 @@ def _high_bytes_in_fields(lines: np.ndarray, codes: np.ndarray) -> bool:
                for record, columns in positions.items())
 
 
-def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
+# The 04 fields that only a claim line holds: claims kept in memory are cut from the lines again by
+# claim_lines, so those files' tables of fields go without them (MESSAGES and the quarantine do not read them).
+CLAIM_ONLY = ("referentie", "zorgverlener", "datum", "prestatiecodelijst", "prestatiecode", "aantal", "uzovi")
+
+
+def _fixed_width_fields(raw, parts: int = 2, without: tuple[str, ...] = ()) -> pa.Table | None:
     """The FIELDS of every line, cut by numpy from the bytes (raw: any buffer), when the file is
     regular: every line exactly 310 bytes and one kind of line end (CRLF or LF, also after the last
     line), no other control byte, and no byte above ASCII in a field read, unless the file is
@@ -215,7 +220,7 @@ def _fixed_width_fields(raw, parts: int = 2) -> pa.Table | None:
         if any(high for _, high, _ in scanned) and (_is_utf8(raw) or _high_bytes_in_fields(lines, np.concatenate(codes))):
             return None  # UTF-8 with multi-byte characters (a position is not a byte), or such a byte in a field
         firsts = [0, *np.cumsum([np.count_nonzero(c == _code("01")) for c in codes])[:-1]]
-        batches = list(pool.map(lambda job: _columns(*job), zip(ranges, codes, starts, firsts)))
+        batches = list(pool.map(lambda job: _columns(*job, without=without), zip(ranges, codes, starts, firsts)))
     return pa.Table.from_batches(batches)
 
 
@@ -227,7 +232,8 @@ def _iso_dates(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_before: int) -> pa.RecordBatch:
+def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_before: int,
+             without: tuple[str, ...] = ()) -> pa.RecordBatch:
     """One range of lines as Arrow columns: each field copied from the lines of its record type
     only, in one strided copy (a value is one numpy item of the field's size), no Python per value."""
     count, stride = len(lines), lines.strides[0]
@@ -259,6 +265,8 @@ def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_bef
             count, pa.py_buffer(np.arange(0, (count + 1) * 2, 2, dtype=np.int64)), pa.py_buffer(cut(1, 2))),
     }
     for column, (record, name, form) in FIELDS.items():
+        if column in without:
+            continue
         values = cut(*layout()[(record, name)], rows[record])
         if form == "trim":  # only printable ASCII reaches a field here; of it, SQL's trim drops spaces
             columns[column] = pc.ascii_trim(strings(record, values), " ")
@@ -451,12 +459,12 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     return table if keep.all() else table.filter(pa.array(keep))
 
 
-def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes) -> tuple[pa.Table, bool]:
+def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes, kept: bool = False) -> tuple[pa.Table, bool]:
     """The FIELDS of every line of the file, numbered, and whether the file is regular: sliced from
     the bytes when it is (_fixed_width_fields), else read by DuckDB (_fields_by_sql). Vektis files are ASCII or
     ISO-8859-1: the general path reads them as UTF-8 (ASCII is valid UTF-8) and only when that fails
     as ISO-8859-1. The table is only ever in memory: it holds the BSNs until the load replaces them."""
-    fixed = _fixed_width_fields(raw)
+    fixed = _fixed_width_fields(raw, without=CLAIM_ONLY if kept else ())  # kept: claim_lines cuts those
     if fixed is not None:
         return fixed, True
     try:
@@ -478,7 +486,7 @@ def load_pm304(con: duckdb.DuckDBPyConnection, path: Path, rel: str, kept: pa.Sc
     """
     create_tables(con)
     raw, digest = readahead.take(path)  # hashed in a thread while the fields are cut
-    fields, regular = _fields(con, path, raw)
+    fields, regular = _fields(con, path, raw, kept=kept is not None)
     sha256 = digest.result()
     if kept is None or not regular:
         raw = None  # the mapped file is let go of; claim_lines cuts it once more

@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import new_cursor
@@ -137,7 +139,21 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
     name = _values_table(spec)
     # grouping_id has a bit per column, set where the column is rolled up: a column's own set has all but its own.
     sets = {c: (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)) for i, c in enumerate(columns)}
-    if columns:
+    if columns and spec.in_memory:  # from the lines' dictionaries, not a scan (memory_tables.distinct)
+        exists = con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?", [name]).fetchall()[0][0]
+        if fresh or not exists:
+            found = []
+            for column in columns:
+                values, has_null = memory_tables.distinct(con, spec.table, column, validated=False)
+                values = pa.concat_arrays([pa.nulls(1, values.type), values]) if has_null else values
+                found.append(pa.table({**{c: values if c == column else pa.nulls(len(values), pa.string()) for c in columns},
+                                       "_set": pa.array(np.full(len(values), sets[column], dtype=np.int64))}))
+            con.register("distinct_found", pa.concat_tables(found))
+            try:
+                con.execute(f"create or replace temp table {name} as select * from distinct_found")
+            finally:
+                con.unregister("distinct_found")
+    elif columns:
         quoted = ", ".join(identifier(c) for c in columns)
         grouping = ", ".join(f"({identifier(c)})" for c in columns)
         create = "create or replace temp table" if fresh else "create temp table if not exists"

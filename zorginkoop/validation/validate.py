@@ -34,6 +34,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zorginkoop.engine import memory_tables
 from zorginkoop.ingest.bundle import InputFile
 from zorginkoop.errors import BadInputError, raise_all
 from zorginkoop.settings import apply_environment, settings
@@ -84,6 +85,8 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
     """
     checked = [c for c in spec.loaded_columns if c in _value_columns(suite)]
     others = [c for c in spec.loaded_columns if c not in checked]
+    if spec.in_memory:
+        return _kept_distinct_values(con, spec, checked, others)
     table = f"validated.{spec.table}"
     # A column of distinct values (a claim's id) would be one list held in memory whole, where a
     # query of its own spills to disk under the memory limit: those keep a scan each.
@@ -106,6 +109,22 @@ def distinct_values(con, spec: InputFile, suite: dict) -> dict:
             f"(select {identifier(c)} from {table} order by 1 nulls first limit 1) as {identifier(c)}" for c in others)
             ).to_arrow_table()
         values.update({c: firsts.column(c).combine_chunks().slice(0, 1 if rows else 0) for c in others})
+    return {c: values[c] for c in spec.loaded_columns}
+
+
+def _kept_distinct_values(con, spec: InputFile, checked: list[str], others: list[str]) -> dict:
+    """distinct_values of lines kept in memory, the same arrays, from the lines' dictionaries
+    (engine.memory_tables.distinct and least) instead of a scan through the view."""
+    rows = con.execute(f"select count(*) from validated.{spec.table}").fetchall()[0][0]
+    values = {}
+    for column in checked:
+        found, has_null = memory_tables.distinct(con, spec.table, column, validated=True)
+        if has_null:
+            found = pa.concat_arrays([pa.nulls(1, found.type), found])
+        values[column] = found.take(pc.array_sort_indices(found, null_placement="at_start"))
+    for column in others:
+        least, has_null = memory_tables.least(con, spec.table, column, validated=True)
+        values[column] = pa.array([None if has_null else least] if rows else [], pa.string())
     return {c: values[c] for c in spec.loaded_columns}
 
 

@@ -7,7 +7,7 @@ dictionary-encoded, nothing written. This loads the same claim files both ways w
 own loader, then runs the readers that follow in the run (the duplicate search, Great
 Expectations' distinct values, the staged claims and their aggregate) on each:
 
-    python bench/held_lines_experiment.py bench/data/market/claims
+    python bench/kept_lines_experiment.py bench/data/market/claims
 
 Each arm runs in a process of its own (its CPU seconds and peak memory are its own): "stored", the
 lines written into a database file (checkpoint deferred, as in the run); "kept", the lines kept in
@@ -46,7 +46,7 @@ AGGREGATE = """select praktijk_agb, zorgverlener_agb, code_list_discipline, year
                from staged.claims group by all"""
 
 
-def readers(con) -> dict:
+def readers(con, spec) -> dict:
     """What follows the load in the run, the same in both arms, on validated.claims (a view of the lines)."""
     def duplicates() -> list[str]:
         return [str(v) for v in con.execute(f"select count(*) from (select h, lag(h) over (order by h) as previous "
@@ -58,7 +58,7 @@ def readers(con) -> dict:
 
     steps = {
         "duplicate search": duplicates,
-        "distinct values": lambda: sum(len(v) for v in distinct_values(con, CLAIMS, SUITE).values()),
+        "distinct values": lambda: sum(len(v) for v in distinct_values(con, spec, SUITE).values()),
         "aggregate": aggregate,
     }
     found, timings = {}, {}
@@ -82,7 +82,7 @@ def arm(name: str, files: list[Path], db: Path) -> dict:
         con.execute("create schema if not exists validated")
         con.execute("create view validated.claims as select * from raw.claims")
         loaded = (time.perf_counter() - started, time.process_time() - cpu)
-        result = readers(con)
+        result = readers(con, spec)
     return {"arm": name, "load": loaded, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **result}
 
 
