@@ -5,13 +5,13 @@ Storing a claim line costs DuckDB about 0.8 CPU-seconds per million whatever its
 work of loading it (docs/decisions.md, "Claim lines kept in memory"). So the lines of such a table
 are held as Arrow, one part per file, text dictionary-encoded (zorginkoop.ingest.lines), and
 `raw.<table>` is a view over them. Every connection that reads them has them registered (expose:
-database.connect and database.cursor do it); the tables live in this process, keyed by a name
+database.connect and database.new_cursor do it); the tables live in this process, keyed by a name
 unique to the run (recorded in raw.memory_tables), from ingest until the run's database closes
 (release drops the views over them: the file keeps the lines' aggregate, never the lines).
 
-A view has no DuckDB row id, so the held table carries its own `rowid` column, numbered in the
-bundle's file order when the parts are joined: the row checks find a line by it, as by a stored
-table's row id.
+A view has no DuckDB row id, so the kept table carries its own `rowid` column, numbered in the
+order of the files' names when the parts are joined: the row checks find a line by it, as by a
+stored table's row id.
 """
 
 from __future__ import annotations
@@ -46,10 +46,14 @@ def schema(columns: tuple[str, ...], distinct_columns: tuple[str, ...]) -> pa.Sc
 def create(con: duckdb.DuckDBPyConnection, table: str, table_schema: pa.Schema) -> str:
     """raw.<table> as a view over lines kept in memory (none yet); the name they are registered by."""
     source = f"memory_{table}_{uuid.uuid4().hex}"
+    con.execute(f"create table if not exists {REGISTRY_TABLE} (table_name varchar, source varchar)")
+    replaced = con.execute(f"select source from {REGISTRY_TABLE} where table_name = ?", [table]).fetchall()
     with _lock:
+        for (old,) in replaced:  # the table made anew: its lines so far go
+            for kept in (_schemas, _parts, _joined):
+                kept.pop(old, None)
         _schemas[source], _parts[source] = table_schema, {}
         _joined[source] = _with_rowid([], table_schema)
-    con.execute(f"create table if not exists {REGISTRY_TABLE} (table_name varchar, source varchar)")
     con.execute(f"delete from {REGISTRY_TABLE} where table_name = ?", [table])
     con.execute(f"insert into {REGISTRY_TABLE} values (?, ?)", [table, source])
     con.register(source, _joined[source])
