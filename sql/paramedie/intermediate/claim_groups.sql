@@ -1,3 +1,4 @@
+-- materialized: view (read once by intermediate.unit_claims; what it reads stays in the database file)
 -- The prior-year claims grouped by what decides their unit and discipline (praktijk, treating
 -- caregiver, code-list discipline), so that the discipline is resolved per group and not per
 -- line. Contract 4: the discipline comes from a per-discipline prestatiecodelijst, else from the
