@@ -35,8 +35,14 @@ def claim_files(tmp_path):
     parquet = pq.read_table(next(folder.glob("*.parquet"))).slice(0, 50)
     bsn = parquet.column("bsn").to_pylist()
     bsn[3], bsn[7], bsn[8] = None, "123456789", "12345678X"
-    pq.write_table(parquet.set_column(parquet.schema.get_field_index("bsn"), "bsn", pa.array(bsn, parquet.schema.field("bsn").type)),
+    column = parquet.schema.get_field_index("bsn")
+    pq.write_table(parquet.set_column(column, "bsn", pa.array(bsn, parquet.schema.field("bsn").type)),
                    folder / "with_bad_bsns.parquet")
+    # a line without a BSN as the only one kept out of its file: it is quarantined, not just left out
+    only_empty = parquet.column("bsn").to_pylist()
+    only_empty[4] = None
+    pq.write_table(parquet.set_column(column, "bsn", pa.array(only_empty, parquet.schema.field("bsn").type)),
+                   folder / "with_an_empty_bsn.parquet")
     csv = next(folder.glob("*.csv")).read_text().splitlines()
     header = csv[0].split(",")
     bad_bsn, bad_date = csv[1].split(","), csv[2].split(",")

@@ -25,7 +25,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zorginkoop.sqltext import literal
 
 TEXT = pa.dictionary(pa.int32(), pa.string())
 REGISTRY_TABLE = "raw.memory_tables"
@@ -85,8 +84,7 @@ def _table(source: str) -> pa.Table | None:
         if source not in _parts:
             return None
         if source not in _joined:
-            parts = _parts[source]
-            _joined[source] = _with_rowid([parts[f] for f in sorted(parts)], _schemas[source])
+            _joined[source] = _with_rowid(_sorted_parts(source), _schemas[source])
         return _joined[source]
 
 
@@ -94,29 +92,30 @@ def take(con: duckdb.DuckDBPyConnection, table: str, rowids) -> pa.Table:
     """The lines of raw.<table> with these row ids (its rowid column), read straight from Arrow,
     from each file's part on its own (a take across parts would first join every column whole)."""
     source = _source(con, table)
-    joined = _table(source)
     rowids = np.asarray(rowids, dtype=np.int64)
     pieces, start = [], 0
-    with _lock:
-        parts = [_parts[source][f] for f in sorted(_parts[source])]
-    for part in parts:
+    for part in _parts_in_order(source):  # numbered in this order (_table)
         ids = rowids[(rowids >= start) & (rowids < start + part.num_rows)]
         if len(ids):
             pieces.append(part.take(pa.array(ids - start)).append_column("rowid", pa.array(ids)))
         start += part.num_rows
-    return pa.concat_tables(pieces) if pieces else joined.schema.empty_table()
+    return pa.concat_tables(pieces) if pieces else _table(source).schema.empty_table()
+
+
+def _sorted_parts(source: str) -> list[pa.Table]:
+    """The files' lines in the order of their names: the order the rowid numbers them in."""
+    return [_parts[source][f] for f in sorted(_parts[source])]
 
 
 def _parts_in_order(source: str) -> list[pa.Table]:
     with _lock:
-        return [_parts[source][f] for f in sorted(_parts[source])]
+        return _sorted_parts(source)
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> Iterator[pa.Array]:
     """A column of raw.<table> chunk by chunk; of validated.<table> (without the lines raw.kept_out
     names) when `validated`."""
     source = _source(con, table)
-    _table(source)
     left_out: dict[str, np.ndarray] = {}
     if validated:
         for file, lines in con.execute("select file, list(line) from raw.kept_out group by file").fetchall():
@@ -186,7 +185,7 @@ def release(con: duckdb.DuckDBPyConnection) -> None:
         for schema_name in ("staged", "validated", "raw"):
             if (schema_name, table) in views:
                 con.execute(f"drop view {schema_name}.{table}")
-        con.execute(f"delete from {REGISTRY_TABLE} where source = {literal(source)}")
+        con.execute(f"delete from {REGISTRY_TABLE} where source = ?", [source])
         with _lock:
             for kept in (_schemas, _parts, _joined):
                 kept.pop(source, None)

@@ -61,12 +61,16 @@ def text_dictionary(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
 def patients(con: duckdb.DuckDBPyConnection, bsn: pa.DictionaryArray) -> tuple[pa.Table, pa.DictionaryArray, np.ndarray]:
     """From the lines' BSNs as text: the 11-proef and pseudonym of each distinct BSN (privacy.pseudonyms:
     bsn, bsn_ok, patient_pseudonym), each line's pseudonym by index into them, and which lines pass
-    (a line without a BSN does not). The table holds BSNs: it stays in memory, never in DuckDB."""
+    (a line without a BSN does not; as in the loader's query, an empty BSN is among the distinct ones,
+    judged failing). The table holds BSNs: it stays in memory, never in DuckDB."""
     con.register("distinct_bsns", pa.table({"bsn": bsn.dictionary}))
     try:
         found = pseudonyms(con, "select bsn from distinct_bsns")
     finally:
         con.unregister("distinct_bsns")
+    if bsn.null_count:
+        found = pa.concat_tables([found, pa.table({"bsn": [None], "bsn_ok": [False], "patient_pseudonym": [None]},
+                                                  schema=found.schema)])
     return (found, *by_line(bsn, found))
 
 
@@ -105,21 +109,20 @@ def _simple(field: pa.Field) -> bool:
 
 
 def parquet_lines(con: duckdb.DuckDBPyConnection, schema: pa.Schema, path: Path, rel: str,
-                  pseudonymize: dict[str, str]) -> tuple[pa.Table, pa.Table | None] | None:
+                  pseudonymize: dict[str, str]) -> tuple[pa.Table, pa.Table] | None:
     """A Parquet file's lines in the kept table's schema, and the pseudonyms of its distinct BSNs
-    (None without a private column); its lines whose BSN fails the 11-proef are left out (the loader
+    (patients); its lines whose BSN is empty or fails the 11-proef are left out (the loader
     quarantines them). None when a column has a type this path does not read (nested, binary):
     the loader's query reads such a file."""
-    (private, pseudo), = pseudonymize.items() if pseudonymize else ((None, None),)
-    names = [f.name for f in schema if f.name not in ("_file", "_line", pseudo)] + ([private] if private else [])
+    (private, pseudo), = pseudonymize.items()
+    names = [f.name for f in schema if f.name not in ("_file", "_line", pseudo)] + [private]
     fields = {f.name: f for f in pq.read_schema(path)}
     if not all(_simple(fields[name]) for name in names):
         return None
-    text = {f.name for f in schema if f.type == TEXT} | ({private} if private else set())
+    text = {f.name for f in schema if f.type == TEXT} | {private}
     read = pq.read_table(path, columns=names, read_dictionary=[n for n in names if n in text and
                                                                (pa.types.is_string(fields[n].type) or pa.types.is_large_string(fields[n].type))])
     columns: dict[str, pa.Array] = {}
-    found, keep = None, None
     for name in names:
         if name == private:
             found, columns[pseudo], keep = patients(con, dictionary_text(con, read.column(name)))
@@ -132,4 +135,4 @@ def parquet_lines(con: duckdb.DuckDBPyConnection, schema: pa.Schema, path: Path,
     columns["_file"] = one_value(rel, read.num_rows)
     columns["_line"] = pa.array(np.arange(1, read.num_rows + 1, dtype=np.int64))  # as file_row_number + 1
     table = pa.table([columns[f.name] for f in schema], schema=schema)
-    return (table if keep is None or keep.all() else table.filter(pa.array(keep))), found
+    return (table if keep.all() else table.filter(pa.array(keep))), found

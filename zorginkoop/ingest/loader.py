@@ -148,14 +148,12 @@ def _load_file(con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, rel:
             kept_lines, patients = straight
         # Every distinct BSN (an empty one too) is judged, so without a failing one no row is rejected
         # and the file is not read a third time to find none (an empty file is read: all() of nothing is null).
-        # (parquet_lines judges the BSNs that are there: a line without one is counted as rejected below.)
         any_rejected = not pc.all(patients["bsn_ok"], skip_nulls=False).as_py()
         with in_memory(con, "bsn_pseudonyms", patients):
             rows += f" left join bsn_pseudonyms on cast(_rows.{identifier(private)} as varchar) = bsn_pseudonyms.bsn"
             valid = "coalesce(bsn_pseudonyms.bsn_ok, false)"
             if straight is not None:
                 loaded = memory_tables.add(con, spec.table, rel, kept_lines)
-                any_rejected = any_rejected or loaded < pq_rows(path)
             else:
                 loaded = _keep(con, spec, rel, f"select {select}, bsn_pseudonyms.patient_pseudonym as {identifier(pseudo)}, "
                                                f"{literal(rel)} as _file, _source_line as _line from {rows} where {valid}")
@@ -183,12 +181,6 @@ def _keep(con: duckdb.DuckDBPyConnection, spec: InputFile, rel: str, query: str)
         return memory_tables.add(con, spec.table, rel, lines.normalized(con.sql(query).to_arrow_table(), spec.memory_schema))
     columns = ", ".join(map(identifier, (*spec.loaded_columns, "_file", "_line")))
     return con.execute(f"insert into raw.{spec.table} ({columns}) select {columns} from ({query})").fetchall()[0][0]
-
-
-def pq_rows(path: Path) -> int:
-    import pyarrow.parquet as pq
-
-    return pq.read_metadata(path).num_rows
 
 
 MANY_FILES_PER_WORKER = 2

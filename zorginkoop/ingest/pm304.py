@@ -433,7 +433,7 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     bsn = pa.DictionaryArray.from_arrays(bsn.indices, bsn.dictionary.cast(pa.binary()).cast(pa.string()))
     pseudonym, bsn_ok = lines_module.by_line(bsn, con.sql("select * from pm304_pseudonyms").to_arrow_table())
     referentie = cut("referentie")
-    v = "cast(v as varchar)"
+    v = lines_module.AS_TEXT  # the value as text, in the forms below
     columns = {
         "declaratie_id": pc.ascii_trim(pa.StringArray.from_buffers(
             len(referentie), pa.py_buffer(np.arange(len(referentie) + 1, dtype=np.int32) * referentie.shape[1]),
