@@ -166,15 +166,19 @@ def test_bench_claims_yardstick_and_profile_run_on_the_sample(tmp_path):
 
 
 def test_distinct_values_categorical_keeps_a_null_and_pads_with_the_first_value():
+    import pandas as pd
+    import pyarrow as pa
+
     from zorginkoop.validation.validate import _categorical
 
-    with_null = _categorical([None, "2023-01-02", "2023-13-01"], 5)
+    with_null = _categorical(pa.array([None, "2023-01-02", "2023-13-01"]), 5)
     assert list(with_null.isna()) == [True, False, False, True, True]
     assert list(with_null[1:3]) == ["2023-01-02", "2023-13-01"]
     assert len(with_null.categories) == 4  # the two values and the two unused ones
-    without_null = _categorical(["a", "b"], 4)
+    without_null = _categorical(pa.array(["a", "b"]), 4)
     assert list(without_null) == ["a", "b", "a", "a"]
-    assert len(_categorical([], 0)) == 0
+    assert without_null.categories.dtype == pd.Index(["a"]).dtype  # text as pandas types it
+    assert len(_categorical(pa.array([], pa.string()), 0)) == 0
 
 
 def test_generated_extracts_hold_duplicate_and_mistyped_lines_that_the_load_keeps_out(tmp_path, policy, monkeypatch):

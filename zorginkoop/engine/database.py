@@ -57,6 +57,7 @@ class HeldDatabase:
     def __init__(self, db_path: Path) -> None:
         self.con: duckdb.DuckDBPyConnection | None = connect(db_path)
         self.con.execute(f"set checkpoint_threshold = '{DEFERRED_CHECKPOINT}'")
+        self.con.execute("set fsync_mode = 'none'")
         self._closing: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -64,6 +65,7 @@ class HeldDatabase:
         try:
             if self.con is not None:
                 memory_tables.release(self.con)  # the views over lines kept in memory go with them
+                self.con.execute("set fsync_mode = 'standard'")
                 self.con.close()  # the last connection: DuckDB checkpoints here
         except BaseException as exc:  # noqa: BLE001 (re-raised by wait, on the caller's thread)
             self._error = exc

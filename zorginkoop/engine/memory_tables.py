@@ -112,49 +112,68 @@ def _parts_in_order(source: str) -> list[pa.Table]:
         return _sorted_parts(source)
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> Iterator[pa.Array]:
-    """A column of raw.<table> chunk by chunk; of validated.<table> (without the lines raw.kept_out
-    names) when `validated`."""
+def lines(con: duckdb.DuckDBPyConnection, table: str, validated: bool) -> list[tuple[pa.Table, np.ndarray | None]]:
+    """Each file's part of raw.<table>, in rowid order, with which of its lines are in
+    validated.<table> (without the lines raw.kept_out names) when `validated`: a mask, or None for
+    all of them. Found once, for every column that distinct and least then read."""
     source = _source(con, table)
     left_out: dict[str, np.ndarray] = {}
     if validated:
-        for file, lines in con.execute("select file, list(line) from raw.kept_out group by file").fetchall():
-            left_out[file] = np.asarray(lines, dtype=np.int64)
+        for file, kept_out in con.execute("select file, list(line) from raw.kept_out group by file").fetchall():
+            left_out[file] = np.asarray(kept_out, dtype=np.int64)
+    found = []
     for part in _parts_in_order(source):
         if not part.num_rows:
             continue
-        values = part.column(column)
         name = part.column("_file").chunk(0).dictionary[0].as_py()  # a part is one file
-        if name in left_out:
-            values = values.filter(pa.array(~np.isin(part.column("_line").to_numpy(), left_out[name])))
-        yield from values.chunks
+        mask = ~np.isin(part.column("_line").to_numpy(), left_out[name]) if name in left_out else None
+        found.append((part, mask))
+    return found
 
 
-def distinct(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> tuple[pa.Array, bool]:
+def _chunks(parts: list[tuple[pa.Table, np.ndarray | None]], column: str) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
+    """A column of the parts chunk by chunk, each with its slice of the part's mask."""
+    for part, mask in parts:
+        start = 0
+        for chunk in part.column(column).chunks:
+            yield chunk, None if mask is None else mask[start:start + len(chunk)]
+            start += len(chunk)
+
+
+def distinct(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool,
+             parts: list[tuple[pa.Table, np.ndarray | None]] | None = None) -> tuple[pa.Array, bool]:
     """Every distinct non-null value of a text column (unsorted), and whether a line has none. From
-    the dictionaries, by the indices the lines use: no line's text is read (a scan through the
-    view would turn every line into DuckDB's strings to find some thousand values)."""
+    the dictionaries, by counting the indices the lines use: no line's text is read (a scan through
+    the view would turn every line into DuckDB's strings to find some thousand values). parts:
+    lines(con, table, validated), when the caller reads several columns."""
     found, has_null = [], False
-    for chunk in _chunks(con, table, column, validated):
+    for chunk, mask in _chunks(lines(con, table, validated) if parts is None else parts, column):
         if pa.types.is_dictionary(chunk.type):
-            used = pc.unique(chunk.indices)
-            has_null = has_null or used.null_count > 0
-            found.append(chunk.dictionary.take(used.drop_null()))
+            size = len(chunk.dictionary)
+            at = chunk.indices.fill_null(size).to_numpy(zero_copy_only=False)  # a null line counts in slot `size`
+            used = np.bincount(at if mask is None else at[mask], minlength=size + 1)
+            has_null = has_null or bool(used[size])
+            found.append(chunk.dictionary.filter(pa.array(used[:size] > 0)))
         else:
+            chunk = chunk if mask is None else chunk.filter(pa.array(mask))
             has_null = has_null or chunk.null_count > 0
             found.append(pc.unique(chunk.drop_null()))
     return (pc.unique(pa.concat_arrays(found)) if found else pa.array([], pa.string())), has_null
 
 
-def least(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool) -> tuple[str | None, bool]:
+def least(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool,
+          parts: list[tuple[pa.Table, np.ndarray | None]] | None = None) -> tuple[str | None, bool]:
     """The least non-null value of a text column (by its bytes, as DuckDB orders text), and whether a
     line has none; for a column whose values all differ, where distinct would hash every line."""
     least_value, has_null = None, False
-    for chunk in _chunks(con, table, column, validated):
-        has_null = has_null or chunk.null_count > 0
+    for chunk, mask in _chunks(lines(con, table, validated) if parts is None else parts, column):
         if pa.types.is_dictionary(chunk.type):
-            chunk = chunk.dictionary.take(pc.unique(chunk.indices).drop_null())
-        low = pc.min(chunk.cast(pa.binary())).as_py()  # bytes: the order DuckDB sorts text in
+            values, has = distinct(con, table, column, validated, [(pa.table({column: chunk}), mask)])
+            has_null = has_null or has
+        else:
+            values = chunk if mask is None else chunk.filter(pa.array(mask))
+            has_null = has_null or values.null_count > 0
+        low = pc.min(values.cast(pa.binary())).as_py()  # bytes: the order DuckDB sorts text in
         if low is not None and (least_value is None or low < least_value):
             least_value = low
     return (least_value.decode("utf-8") if least_value is not None else None), has_null

@@ -142,9 +142,9 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
     if columns and spec.in_memory:  # from the lines' dictionaries, not a scan (memory_tables.distinct)
         exists = con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?", [name]).fetchall()[0][0]
         if fresh or not exists:
-            found = []
+            found, parts = [], memory_tables.lines(con, spec.table, validated=False)
             for column in columns:
-                values, has_null = memory_tables.distinct(con, spec.table, column, validated=False)
+                values, has_null = memory_tables.distinct(con, spec.table, column, validated=False, parts=parts)
                 values = pa.concat_arrays([pa.nulls(1, values.type), values]) if has_null else values
                 found.append(pa.table({**{c: values if c == column else pa.nulls(len(values), pa.string()) for c in columns},
                                        "_set": pa.array(np.full(len(values), sets[column], dtype=np.int64))}))
