@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import Future
@@ -178,10 +179,11 @@ _prepared: Future | None = None
 _prepared_lock = threading.Lock()
 
 
-def prepare_context() -> None:
+def prepare_context(nice: int = 0) -> None:
     """Import Great Expectations and build an ephemeral context in a background thread, for the
     next validation in this process to take (validate_bundle). Nothing happens when one is already
-    being prepared or waits to be taken."""
+    being prepared or waits to be taken. nice: that thread's lower priority (on Linux a thread's
+    nice value is its own; elsewhere the whole process's)."""
     global _prepared
     with _prepared_lock:
         if _prepared is not None:
@@ -189,6 +191,8 @@ def prepare_context() -> None:
         _prepared = future = Future()
 
     def build() -> None:
+        if nice and hasattr(os, "nice"):
+            os.nice(nice)
         try:
             future.set_result(_new_context())
         except BaseException as exc:  # noqa: BLE001 - handed to the validation, which builds its own
@@ -246,11 +250,12 @@ class Worker:
 
 
 def _serve(pipe, debug: bool = False) -> None:
-    """The worker process: a lower priority (it must not slow the Prefect server's start or the
-    run's SQL; it works in what they leave), the run's console logging (GE's warnings only; with
-    --debug in full, tracebacks too), GE's
-    context built at once, then one batch of suites after another until the pipe closes."""
-    import os
+    """The worker process: the run's console logging (GE's warnings only; with --debug in full,
+    tracebacks too), GE's context built at once at a lower priority (its import must not slow the
+    Prefect server's start; it works in what the start leaves), then one batch of suites after
+    another until the pipe closes, at the run's own priority: judged beside the selection, the
+    suites are what the run waits for last (niced too, they were left a tail of half a second on
+    one core after the exports, docs/decisions.md)."""
     import traceback
 
     import tqdm
@@ -265,14 +270,12 @@ def _serve(pipe, debug: bool = False) -> None:
         os._exit(0)
 
     threading.Thread(target=end_with_parent, name="parent-watch", daemon=True).start()
-    if hasattr(os, "nice"):
-        os.nice(10)
     # tqdm (GE's progress bars, off) would make a multiprocessing lock; this process ends by a
     # signal when the run ends, and the lock would be reported as leaked on the run's console.
     tqdm.tqdm.set_lock(threading.RLock())
     setup_console(logging.WARNING, debug=debug)
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    prepare_context()
+    prepare_context(nice=10)
     while True:
         try:
             kind, *args = pipe.recv()

@@ -3,16 +3,21 @@
 -- BIG or KP number, traced here to the onderneming through the AGB register. Feeds
 -- intermediate.quarantined_units and so rule INVOER_VOLLEDIG, so that no unit is decided on
 -- incomplete data without a person looking. Contract 5 (review); issue "nothing silently wrong".
+-- Only the caregivers that a quarantined row names are traced (some dozens, not the register's
+-- hundred thousand).
 with codes as (
     select distinct file, line, code from raw.quarantine_codes
 ),
 
 caregivers_by_number as (
-    select zorgverlener_agb, big_nummer as code from staged.zorgverleners where big_nummer is not null
-    union all
-    select zorgverlener_agb, kp_nummer from staged.zorgverleners where kp_nummer is not null
-    union all
-    select zorgverlener_agb, zorgverlener_agb from staged.zorgverleners
+    select zorgverlener_agb, code from (
+        select zorgverlener_agb, big_nummer as code from staged.zorgverleners where big_nummer is not null
+        union all
+        select zorgverlener_agb, kp_nummer from staged.zorgverleners where kp_nummer is not null
+        union all
+        select zorgverlener_agb, zorgverlener_agb from staged.zorgverleners
+    )
+    where code in (select code from codes)
 ),
 
 caregiver_praktijken as (
@@ -24,6 +29,7 @@ caregiver_praktijken as (
     select distinct relaties.zorgverlener_agb, vestigingen.onderneming_agb
     from staged.relaties as relaties
     join staged.vestigingen as vestigingen using (vestiging_agb)
+    where relaties.zorgverlener_agb in (select code from codes)
 ),
 
 linked as (
