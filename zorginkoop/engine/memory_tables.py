@@ -140,24 +140,30 @@ def _chunks(parts: list[tuple[pa.Table, np.ndarray | None]], column: str) -> Ite
             start += len(chunk)
 
 
+def _used(chunk: pa.Array, mask: np.ndarray | None) -> tuple[pa.Array, bool]:
+    """What the lines of a chunk (those in the mask) hold, without nulls: for a dictionary column
+    its distinct values, found by counting the indices the lines use (no line's text is read);
+    for another column the values themselves. And whether a line holds none."""
+    if pa.types.is_dictionary(chunk.type):
+        size = len(chunk.dictionary)
+        at = chunk.indices.fill_null(size).to_numpy(zero_copy_only=False)  # a null line counts in slot `size`
+        used = np.bincount(at if mask is None else at[mask], minlength=size + 1)
+        return chunk.dictionary.filter(pa.array(used[:size] > 0)), bool(used[size])
+    chunk = chunk if mask is None else chunk.filter(pa.array(mask))
+    return chunk.drop_null(), chunk.null_count > 0
+
+
 def distinct(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool,
              parts: list[tuple[pa.Table, np.ndarray | None]] | None = None) -> tuple[pa.Array, bool]:
     """Every distinct non-null value of a text column (unsorted), and whether a line has none. From
-    the dictionaries, by counting the indices the lines use: no line's text is read (a scan through
-    the view would turn every line into DuckDB's strings to find some thousand values). parts:
-    lines(con, table, validated), when the caller reads several columns."""
+    the dictionaries (_used): a scan through the view would turn every line into DuckDB's strings
+    to find some thousand values. parts: lines(con, table, validated), when the caller reads
+    several columns."""
     found, has_null = [], False
     for chunk, mask in _chunks(lines(con, table, validated) if parts is None else parts, column):
-        if pa.types.is_dictionary(chunk.type):
-            size = len(chunk.dictionary)
-            at = chunk.indices.fill_null(size).to_numpy(zero_copy_only=False)  # a null line counts in slot `size`
-            used = np.bincount(at if mask is None else at[mask], minlength=size + 1)
-            has_null = has_null or bool(used[size])
-            found.append(chunk.dictionary.filter(pa.array(used[:size] > 0)))
-        else:
-            chunk = chunk if mask is None else chunk.filter(pa.array(mask))
-            has_null = has_null or chunk.null_count > 0
-            found.append(pc.unique(chunk.drop_null()))
+        values, none = _used(chunk, mask)
+        found.append(values if pa.types.is_dictionary(chunk.type) else pc.unique(values))
+        has_null = has_null or none
     return (pc.unique(pa.concat_arrays(found)) if found else pa.array([], pa.string())), has_null
 
 
@@ -167,12 +173,8 @@ def least(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bo
     line has none; for a column whose values all differ, where distinct would hash every line."""
     least_value, has_null = None, False
     for chunk, mask in _chunks(lines(con, table, validated) if parts is None else parts, column):
-        if pa.types.is_dictionary(chunk.type):
-            values, has = distinct(con, table, column, validated, [(pa.table({column: chunk}), mask)])
-            has_null = has_null or has
-        else:
-            values = chunk if mask is None else chunk.filter(pa.array(mask))
-            has_null = has_null or values.null_count > 0
+        values, none = _used(chunk, mask)
+        has_null = has_null or none
         low = pc.min(values.cast(pa.binary())).as_py()  # bytes: the order DuckDB sorts text in
         if low is not None and (least_value is None or low < least_value):
             least_value = low

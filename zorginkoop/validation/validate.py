@@ -146,13 +146,12 @@ def _categorical(distinct: pa.Array, length: int):
     so padding costs nothing; the values stay the text as written. Built from codes, as the values
     are already distinct and sorted (hashing them again cost seconds on large tables), and the
     categories straight from the Arrow values, in the type pandas gives text (no Python string per
-    value: half of the batch's making).
+    value: a third of the batch's making).
 
     A Categorical maps to a Categorical when the mapping is one-to-one, and GE cannot negate that;
     two unused categories make a mapping to True/False never one-to-one. They hold no row, so no
     expectation sees them.
     """
-    import numpy as np
     import pandas as pd
 
     nulls = distinct.null_count  # sorted a null first: 0 or 1
