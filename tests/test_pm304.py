@@ -150,3 +150,32 @@ def test_generated_key_file_is_private_and_stable(tmp_path, monkeypatch):
     first = pseudonym_key()
     assert stat.S_IMODE((tmp_path / "keys" / "pseudonym.key").stat().st_mode) == 0o600
     assert pseudonym_key() == first and len(first) == 64
+
+
+CLAIMS_LOAD_MODULES = """
+import sys
+from zorginkoop.cli import app
+sys.argv = ["zorginkoop", "claims", "load", *sys.argv[1:]]
+try:
+    app()
+except SystemExit as done:
+    assert not done.code, done.code
+from zorginkoop.engine import memory_tables
+print("pandas" in sys.modules, len(memory_tables._parts))
+"""
+
+
+def test_claims_load_imports_no_pandas_and_lets_go_of_its_lines(tmp_path):
+    """`claims load` reads claim lines kept in memory, as the run does, without pandas (its import
+    is most of the command's start-up: zorginkoop.arrays); the lines go when the load is done."""
+    import subprocess
+    import sys
+
+    bad = render_message("04000099", "3311", [prestatie(bsn="123456789", ref="BAD")])  # fails the 11-proef
+    path = write(tmp_path, render_message("04000099", "3311", [prestatie(), prestatie(bsn=BSN_B, ref="REF2")]) + bad)
+    done = subprocess.run([sys.executable, "-c", CLAIMS_LOAD_MODULES, str(path), "--output", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["False", "0"]
+    claims = duckdb.sql(f"select declaratie_id from '{tmp_path}/out/claims.parquet' order by source_line").fetchall()
+    assert claims == [("REF1",), ("REF2",)]

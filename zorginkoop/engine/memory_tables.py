@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import threading
 import uuid
+from contextlib import contextmanager
 from typing import Iterator
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from zorginkoop.arrays import empty, from_numpy, to_numpy
 
 
 TEXT = pa.dictionary(pa.int32(), pa.string())
@@ -75,8 +78,8 @@ def add(con: duckdb.DuckDBPyConnection, table: str, file: str, lines: pa.Table) 
 
 
 def _with_rowid(parts: list[pa.Table], table_schema: pa.Schema) -> pa.Table:
-    joined = pa.concat_tables(parts) if parts else table_schema.empty_table()
-    return joined.append_column("rowid", pa.array(np.arange(joined.num_rows, dtype=np.int64)))
+    joined = pa.concat_tables(parts) if parts else empty(table_schema)
+    return joined.append_column("rowid", from_numpy(np.arange(joined.num_rows, dtype=np.int64)))
 
 
 def _table(source: str) -> pa.Table | None:
@@ -97,9 +100,9 @@ def take(con: duckdb.DuckDBPyConnection, table: str, rowids) -> pa.Table:
     for part in _parts_in_order(source):  # numbered in this order (_table)
         ids = rowids[(rowids >= start) & (rowids < start + part.num_rows)]
         if len(ids):
-            pieces.append(part.take(pa.array(ids - start)).append_column("rowid", pa.array(ids)))
+            pieces.append(part.take(from_numpy(ids - start)).append_column("rowid", from_numpy(ids)))
         start += part.num_rows
-    return pa.concat_tables(pieces) if pieces else _table(source).schema.empty_table()
+    return pa.concat_tables(pieces) if pieces else empty(_table(source).schema)
 
 
 def _sorted_parts(source: str) -> list[pa.Table]:
@@ -126,7 +129,7 @@ def lines(con: duckdb.DuckDBPyConnection, table: str, validated: bool) -> list[t
         if not part.num_rows:
             continue
         name = part.column("_file").chunk(0).dictionary[0].as_py()  # a part is one file
-        mask = ~np.isin(part.column("_line").to_numpy(), left_out[name]) if name in left_out else None
+        mask = ~np.isin(to_numpy(part.column("_line")), left_out[name]) if name in left_out else None
         found.append((part, mask))
     return found
 
@@ -146,10 +149,10 @@ def _used(chunk: pa.Array, mask: np.ndarray | None) -> tuple[pa.Array, bool]:
     for another column the values themselves. And whether a line holds none."""
     if pa.types.is_dictionary(chunk.type):
         size = len(chunk.dictionary)
-        at = chunk.indices.fill_null(size).to_numpy(zero_copy_only=False)  # a null line counts in slot `size`
+        at = to_numpy(chunk.indices, null=size)  # a null line counts in slot `size`
         used = np.bincount(at if mask is None else at[mask], minlength=size + 1)
-        return chunk.dictionary.filter(pa.array(used[:size] > 0)), bool(used[size])
-    chunk = chunk if mask is None else chunk.filter(pa.array(mask))
+        return chunk.dictionary.filter(from_numpy(used[:size] > 0)), bool(used[size])
+    chunk = chunk if mask is None else chunk.filter(from_numpy(mask))
     return chunk.drop_null(), chunk.null_count > 0
 
 
@@ -164,7 +167,7 @@ def distinct(con: duckdb.DuckDBPyConnection, table: str, column: str, validated:
         values, none = _used(chunk, mask)
         found.append(values if pa.types.is_dictionary(chunk.type) else pc.unique(values))
         has_null = has_null or none
-    return (pc.unique(pa.concat_arrays(found)) if found else pa.array([], pa.string())), has_null
+    return (pc.unique(pa.concat_arrays(found)) if found else pa.nulls(0, pa.string())), has_null
 
 
 def least(con: duckdb.DuckDBPyConnection, table: str, column: str, validated: bool,
@@ -210,3 +213,12 @@ def release(con: duckdb.DuckDBPyConnection) -> None:
         with _lock:
             for kept in (_schemas, _parts, _joined):
                 kept.pop(source, None)
+
+
+@contextmanager
+def released(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """release(con) when the block ends, however it ends (a command whose database is let go)."""
+    try:
+        yield
+    finally:
+        release(con)

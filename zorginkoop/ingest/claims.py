@@ -13,11 +13,11 @@ quarantine.parquet (every line kept out, with its reason).
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
 from zorginkoop.ingest.bundle import input_files
+from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import connect, load_seeds
 from zorginkoop.domains import Domain
 from zorginkoop.errors import BadInputError
@@ -44,12 +44,12 @@ def claim_files(paths: list[Path], extensions: tuple[str, ...]) -> list[tuple[Pa
 
 
 def load_claims(paths: list[Path], output: Path, domain: Domain) -> tuple[list[FileReport], dict[str, int]]:
-    # Stored, not kept in memory as in the run (InputFile.in_memory): claims.parquet is the lines
-    # themselves, so they are materialized anyway, and this database is in memory (nothing written).
-    spec = dataclasses.replace(next(s for s in input_files(domain) if s.table == "claims"), in_memory=False)
+    # Read as the run reads them: kept in memory where the suite says so (InputFile.in_memory),
+    # claims.parquet written from there; the lines are let go when the load ends (released).
+    spec = next(s for s in input_files(domain) if s.table == "claims")
     # An in-memory database (nothing of it is kept), spilling into a temporary directory.
     with (output_writer(output) as staging, tempfile.TemporaryDirectory() as tmp,
-          connect(":memory:", temp_directory=Path(tmp)) as con):
+          connect(":memory:", temp_directory=Path(tmp)) as con, memory_tables.released(con)):
         prepare(con, [spec])
         load_seeds(con, domain.name)
         results = load_files(con, [(spec, path, rel) for path, rel in claim_files(paths, spec.extensions)])

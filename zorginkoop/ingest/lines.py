@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from zorginkoop.arrays import from_numpy, texts, to_numpy
 from zorginkoop.engine.memory_tables import TEXT
 from zorginkoop.ingest.privacy import pseudonyms
 
@@ -26,7 +27,7 @@ AS_TEXT = "cast(v as varchar)"
 
 def text_per_value(con: duckdb.DuckDBPyConnection, values: pa.Array, sql: str = AS_TEXT) -> pa.Array:
     """`sql` (an expression of v) for each value, by DuckDB, in the values' order: as text."""
-    con.register("distinct_values", pa.table({"v": values, "i": pa.array(np.arange(len(values), dtype=np.int64))}))
+    con.register("distinct_values", pa.table({"v": values, "i": from_numpy(np.arange(len(values), dtype=np.int64))}))
     try:
         found = con.sql(f"select {sql} as t from distinct_values order by i").to_arrow_table()
     finally:
@@ -50,11 +51,11 @@ def text_dictionary(indices: pa.Array, values: pa.Array) -> pa.DictionaryArray:
     holds a null (Arrow cannot join the dictionaries of two files that do)."""
     indices = indices.cast(pa.int32())
     if values.null_count:
-        null_text = pc.is_null(values).to_numpy(zero_copy_only=False)
-        at = indices.fill_null(0).to_numpy(zero_copy_only=False)
-        missing = null_text[at] | pc.is_null(indices).to_numpy(zero_copy_only=False)
-        indices = pa.array(at, pa.int32(), mask=missing)
-        values = values.fill_null("")
+        null_text = to_numpy(pc.is_null(values))
+        at = to_numpy(indices, null=0)
+        missing = null_text[at] | to_numpy(pc.is_null(indices))
+        indices = from_numpy(at.astype(np.int32), missing)
+        values = values.fill_null(texts([""])[0])
     return pa.DictionaryArray.from_arrays(indices, values)
 
 
@@ -69,8 +70,8 @@ def patients(con: duckdb.DuckDBPyConnection, bsn: pa.DictionaryArray) -> tuple[p
     finally:
         con.unregister("distinct_bsns")
     if bsn.null_count:
-        found = pa.concat_tables([found, pa.table({"bsn": [None], "bsn_ok": [False], "patient_pseudonym": [None]},
-                                                  schema=found.schema)])
+        found = pa.concat_tables([found, pa.table([pa.nulls(1, found.schema.field("bsn").type), from_numpy(np.zeros(1, dtype=bool)),
+                                                   pa.nulls(1, found.schema.field("patient_pseudonym").type)], schema=found.schema)])
     return (found, *by_line(bsn, found))
 
 
@@ -80,8 +81,8 @@ def by_line(bsn: pa.DictionaryArray, found: pa.Table) -> tuple[pa.DictionaryArra
     at = pc.index_in(bsn.dictionary, value_set=found.column("bsn").combine_chunks())  # each distinct BSN's row
     per_value = found.take(at)
     pseudonym = text_dictionary(bsn.indices, per_value.column("patient_pseudonym").combine_chunks().cast(pa.string()))
-    ok = pc.fill_null(pc.take(per_value.column("bsn_ok").combine_chunks(), bsn.indices), False)
-    return pseudonym, ok.to_numpy(zero_copy_only=False)
+    ok = pc.take(per_value.column("bsn_ok").combine_chunks(), bsn.indices)
+    return pseudonym, to_numpy(ok, null=False)
 
 
 def normalized(lines: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -98,7 +99,7 @@ def normalized(lines: pa.Table, schema: pa.Schema) -> pa.Table:
 
 def one_value(text: str, rows: int) -> pa.DictionaryArray:
     """The same text on every line (the file's name)."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([text], pa.string()))
+    return pa.DictionaryArray.from_arrays(from_numpy(np.zeros(rows, dtype=np.int32)), texts([text]))
 
 
 def _simple(field: pa.Field) -> bool:
@@ -133,6 +134,6 @@ def parquet_lines(con: duckdb.DuckDBPyConnection, schema: pa.Schema, path: Path,
         else:
             columns[name] = text_per_value(con, read.column(name).combine_chunks())
     columns["_file"] = one_value(rel, read.num_rows)
-    columns["_line"] = pa.array(np.arange(1, read.num_rows + 1, dtype=np.int64))  # as file_row_number + 1
+    columns["_line"] = from_numpy(np.arange(1, read.num_rows + 1, dtype=np.int64))  # as file_row_number + 1
     table = pa.table([columns[f.name] for f in schema], schema=schema)
-    return (table if keep.all() else table.filter(pa.array(keep))), found
+    return (table if keep.all() else table.filter(from_numpy(keep))), found

@@ -38,7 +38,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zorginkoop.arrays import from_numpy, to_numpy
 from zorginkoop.engine import memory_tables
+from zorginkoop.engine.database import cursor_per_thread
 from zorginkoop.ingest import lines as lines_module
 from zorginkoop.ingest import readahead
 from zorginkoop.ingest.privacy import in_memory, pseudonyms
@@ -254,13 +256,10 @@ def _columns(lines: np.ndarray, codes: np.ndarray, first_line: int, messages_bef
         bitmap, nulls = validity[record]
         return pa.LargeStringArray.from_buffers(count, offsets[key], pa.py_buffer(values), bitmap, nulls)
 
-    def numbers(values: np.ndarray) -> pa.Array:  # from the buffer: pa.array() would import pandas (0.2 s)
-        return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(values)])
-
     columns = {
-        "line_no": numbers(np.arange(first_line + 1, first_line + count + 1, dtype=np.int64)),
-        "message": numbers(messages_before + np.cumsum(rows["01"], dtype=np.int64)),
-        "line_length": numbers(np.full(count, RECORD_LENGTH, dtype=np.int64)),
+        "line_no": from_numpy(np.arange(first_line + 1, first_line + count + 1, dtype=np.int64)),
+        "message": from_numpy(messages_before + np.cumsum(rows["01"], dtype=np.int64)),
+        "line_length": from_numpy(np.full(count, RECORD_LENGTH, dtype=np.int64)),
         "record": pa.LargeStringArray.from_buffers(
             count, pa.py_buffer(np.arange(0, (count + 1) * 2, 2, dtype=np.int64)), pa.py_buffer(cut(1, 2))),
     }
@@ -411,9 +410,9 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     message = np.cumsum(codes == _code("01"))[is_04]  # as MESSAGES numbers them: 01 lines so far
     found = con.sql("select message, coalesce(praktijk_agb, '') as praktijk_agb, reason is null as accepted "
                     "from pm304_messages order by message").to_arrow_table()
-    numbers = found.column("message").to_numpy()
+    numbers = to_numpy(found.column("message"))
     accepted = np.zeros(numbers.max() + 1 if len(numbers) else 1, dtype=bool)
-    accepted[numbers] = found.column("accepted").to_numpy(zero_copy_only=False)
+    accepted[numbers] = to_numpy(found.column("accepted"))
     row_of = np.zeros(len(accepted), dtype=np.int32)  # message number -> its row in found (every line's message is there)
     row_of[numbers] = np.arange(len(numbers), dtype=np.int32)
 
@@ -426,37 +425,55 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     def fixed(values: np.ndarray) -> pa.Array:
         return pa.FixedSizeBinaryArray.from_buffers(pa.binary(values.shape[1]), len(values), [None, pa.py_buffer(values)])
 
-    def text(field: str, sql: str = lines_module.AS_TEXT) -> pa.DictionaryArray:
-        return lines_module.dictionary_text(con, fixed(cut(field)), sql)
+    cursor = cursor_per_thread(con)  # each column's distinct values are registered on the thread's own connection
 
-    bsn = pc.dictionary_encode(fixed(cut("bsn")))
-    bsn = pa.DictionaryArray.from_arrays(bsn.indices, bsn.dictionary.cast(pa.binary()).cast(pa.string()))
-    pseudonym, bsn_ok = lines_module.by_line(bsn, con.sql("select * from pm304_pseudonyms").to_arrow_table())
-    referentie = cut("referentie")
-    v = lines_module.AS_TEXT  # the value as text, in the forms below
-    columns = {
-        "declaratie_id": pc.ascii_trim(pa.StringArray.from_buffers(
+    def text(field: str, sql: str = lines_module.AS_TEXT) -> pa.DictionaryArray:
+        return lines_module.dictionary_text(cursor(), fixed(cut(field)), sql)
+
+    found_pseudonyms = con.sql("select * from pm304_pseudonyms").to_arrow_table()
+
+    def patients() -> tuple[pa.DictionaryArray, np.ndarray]:
+        bsn = pc.dictionary_encode(fixed(cut("bsn")))
+        bsn = pa.DictionaryArray.from_arrays(bsn.indices, bsn.dictionary.cast(pa.binary()).cast(pa.string()))
+        return lines_module.by_line(bsn, found_pseudonyms)
+
+    def declaratie_id() -> pa.Array:  # a value per line: not dictionary-encoded
+        referentie = cut("referentie")
+        return pc.ascii_trim(pa.StringArray.from_buffers(
             len(referentie), pa.py_buffer(np.arange(len(referentie) + 1, dtype=np.int32) * referentie.shape[1]),
-            pa.py_buffer(referentie)), " "),
-        "praktijk_agb": pa.DictionaryArray.from_arrays(pa.array(row_of[message]), found.column("praktijk_agb").combine_chunks().cast(pa.string())),
-        "zorgverlener_agb": text("zorgverlener"),
-        "patient_pseudonym": pseudonym,
-        "datum_prestatie": text("datum", f"substr({v}, 1, 4) || '-' || substr({v}, 5, 2) || '-' || substr({v}, 7, 2)"),
-        "prestatiecodelijst": text("prestatiecodelijst"),
-        "prestatiecode": text("prestatiecode", f"trim({v})"),
-        "aantal": text("aantal", AANTAL.format(v)),
+            pa.py_buffer(referentie)), " ")
+
+    v = lines_module.AS_TEXT  # the value as text, in the forms below
+    amount = layout()[FIELDS["bedrag"][:2]][1]
+    # Each column on its own (numpy, Arrow and DuckDB let go of the GIL), the longest first, on as
+    # many threads as the connection's DuckDB threads (files loading side by side share them).
+    jobs = {
+        "patient_pseudonym": patients,
+        "declaratie_id": declaratie_id,
+        "zorgverlener_agb": lambda: text("zorgverlener"),
+        "datum_prestatie": lambda: text("datum", f"substr({v}, 1, 4) || '-' || substr({v}, 5, 2) || '-' || substr({v}, 7, 2)"),
+        "prestatiecodelijst": lambda: text("prestatiecodelijst"),
+        "prestatiecode": lambda: text("prestatiecode", f"trim({v})"),
+        "aantal": lambda: text("aantal", AANTAL.format(v)),
         # amount and sign side by side, so that each distinct pair is turned into text once
-        "declaratiebedrag": lines_module.dictionary_text(
-            con, fixed(np.concatenate([cut("bedrag"), cut("debet_credit")], axis=1)),
-            BEDRAG.format(CENTS.replace("lines.bedrag", f"substr({v}, 1, {layout()[FIELDS['bedrag'][:2]][1]})")
-                          .replace("lines.debet_credit", f"substr({v}, {layout()[FIELDS['bedrag'][:2]][1] + 1})"))),
-        "uzovi": text("uzovi"),
+        "declaratiebedrag": lambda: lines_module.dictionary_text(
+            cursor(), fixed(np.concatenate([cut("bedrag"), cut("debet_credit")], axis=1)),
+            BEDRAG.format(CENTS.replace("lines.bedrag", f"substr({v}, 1, {amount})")
+                          .replace("lines.debet_credit", f"substr({v}, {amount + 1})"))),
+        "uzovi": lambda: text("uzovi"),
+    }
+    workers = int(con.execute("select current_setting('threads')").fetchall()[0][0])
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs))), thread_name_prefix="claim_lines") as pool:
+        columns = dict(zip(jobs, pool.map(lambda job: job(), jobs.values())))
+    columns["patient_pseudonym"], bsn_ok = columns["patient_pseudonym"]
+    columns |= {
+        "praktijk_agb": pa.DictionaryArray.from_arrays(from_numpy(row_of[message]), found.column("praktijk_agb").combine_chunks().cast(pa.string())),
         "_file": lines_module.one_value(rel, len(message)),
-        "_line": pa.array(np.flatnonzero(is_04) + 1),
+        "_line": from_numpy(np.flatnonzero(is_04) + 1),
     }
     keep = bsn_ok & accepted[message]
     table = pa.table([columns[f.name] for f in schema], schema=schema)
-    return table if keep.all() else table.filter(pa.array(keep))
+    return table if keep.all() else table.filter(from_numpy(keep))
 
 
 def _fields(con: duckdb.DuckDBPyConnection, path: Path, raw: bytes, kept: bool = False) -> tuple[pa.Table, bool]:

@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from zorginkoop.arrays import from_numpy
 from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import new_cursor
 from zorginkoop.ingest.bundle import InputFile
@@ -147,7 +148,7 @@ def column_values(con: duckdb.DuckDBPyConnection, spec: InputFile, fresh: bool =
                 values, has_null = memory_tables.distinct(con, spec.table, column, validated=False, parts=parts)
                 values = pa.concat_arrays([pa.nulls(1, values.type), values]) if has_null else values
                 found.append(pa.table({**{c: values if c == column else pa.nulls(len(values), pa.string()) for c in columns},
-                                       "_set": pa.array(np.full(len(values), sets[column], dtype=np.int64))}))
+                                       "_set": from_numpy(np.full(len(values), sets[column], dtype=np.int64))}))
             con.register("distinct_found", pa.concat_tables(found))
             try:
                 con.execute(f"create or replace temp table {name} as select * from distinct_found")
