@@ -101,15 +101,17 @@ class HeldDatabase:
 
 
 def cursor_per_thread(con: duckdb.DuckDBPyConnection,
-                      prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Callable[[], duckdb.DuckDBPyConnection]:
+                      prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+                      kept: bool = True) -> Callable[[], duckdb.DuckDBPyConnection]:
     """For work side by side on a pool of threads: a function that gives the calling thread its own
     connection to con's database (made, and prepared, on its first call). Temp tables and macros
-    belong to a connection; the database's settings are shared."""
+    belong to a connection; the database's settings are shared. kept: with the lines kept in
+    memory registered (new_cursor), for work that reads them."""
     local = threading.local()
 
     def cursor() -> duckdb.DuckDBPyConnection:
         if not hasattr(local, "con"):
-            local.con = new_cursor(con)
+            local.con = new_cursor(con, kept)
             if prepare:
                 prepare(local.con)
         return local.con
@@ -117,12 +119,14 @@ def cursor_per_thread(con: duckdb.DuckDBPyConnection,
     return cursor
 
 
-def new_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def new_cursor(con: duckdb.DuckDBPyConnection, kept: bool = True) -> duckdb.DuckDBPyConnection:
     """A connection of its own to con's database, for work beside con's: with the claim lines kept
-    in memory registered (a connection sees only what is registered on it)."""
+    in memory registered (a connection sees only what is registered on it) unless `kept` is False
+    (registering them joins every file's lines so far: work that does not read them goes without)."""
     cursor = con.cursor()
     cursor.execute("set enable_progress_bar = false")
-    memory_tables.expose(cursor)
+    if kept:
+        memory_tables.expose(cursor)
     return cursor
 
 

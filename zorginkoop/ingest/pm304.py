@@ -425,7 +425,8 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     def fixed(values: np.ndarray) -> pa.Array:
         return pa.FixedSizeBinaryArray.from_buffers(pa.binary(values.shape[1]), len(values), [None, pa.py_buffer(values)])
 
-    cursor = cursor_per_thread(con)  # each column's distinct values are registered on the thread's own connection
+    # each column's distinct values are registered on the thread's own connection (no kept lines read there)
+    cursor = cursor_per_thread(con, kept=False)
 
     def text(field: str, sql: str = lines_module.AS_TEXT) -> pa.DictionaryArray:
         return lines_module.dictionary_text(cursor(), fixed(cut(field)), sql)
