@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zorginkoop.arrays import empty, from_numpy, texts, to_numpy
+from zorginkoop.arrays import combined, empty, from_numpy, texts, to_numpy
 
 DTYPES = (np.int32, np.int64, np.bool_)
 
@@ -41,3 +41,35 @@ def test_texts_and_empty():
     assert texts(["ab", "", "é"]).equals(pa.array(["ab", "", "é"], pa.string()))
     schema = pa.schema([("a", pa.dictionary(pa.int32(), pa.string())), ("b", pa.int64())])
     assert empty(schema).equals(schema.empty_table())
+
+
+def test_columns_of_no_chunks():
+    """An empty query result comes as a column of no chunks (ChunkedArray.combine_chunks of it imports pandas)."""
+    nothing = pa.chunked_array([], pa.int64())
+    assert combined(nothing).equals(pa.array([], pa.int64()))
+    assert to_numpy(nothing).tolist() == []
+    assert combined(pa.chunked_array([from_numpy(np.arange(2)), from_numpy(np.arange(3))])).to_pylist() == [0, 1, 0, 1, 2]
+
+
+NO_PANDAS = """
+import sys
+import numpy as np
+import pyarrow as pa
+from zorginkoop.arrays import combined, empty, from_numpy, texts, to_numpy
+numbers = from_numpy(np.arange(4), np.array([False, True, False, False]))
+to_numpy(pa.chunked_array([numbers.slice(1)]), null=0)
+to_numpy(from_numpy(np.ones(3, dtype=bool)))
+combined(pa.chunked_array([], pa.string()))
+empty(pa.schema([("a", pa.int64())]))
+texts(["a"])
+print("pandas" in sys.modules)
+"""
+
+
+def test_no_pandas_imported():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", NO_PANDAS], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False"]

@@ -107,6 +107,21 @@ def test_a_connection_sees_the_kept_lines_once_registered(tmp_path):
     assert con.execute("select count(*) from duckdb_views() where view_name = 'claims'").fetchall()[0][0] == 0
 
 
+def test_released_lets_go_of_the_lines_and_keeps_the_blocks_own_error():
+    con = duckdb.connect()
+    prepare(con, [CLAIMS])
+    load_files(con, [(CLAIMS, path, f"claims/{path.name}") for path in sorted((SAMPLE_DIR / "claims").glob("*.asc"))])
+    (source,), = con.execute(f"select source from {memory_tables.REGISTRY_TABLE}").fetchall()
+    with memory_tables.released(con):
+        assert memory_tables._table(source) is not None
+    assert memory_tables._table(source) is None  # let go
+    other = duckdb.connect()
+    prepare(other, [CLAIMS])
+    with pytest.raises(ValueError, match="the load's own error"), memory_tables.released(other):
+        other.close()  # its release fails too: that is logged, the block's error is the one raised
+        raise ValueError("the load's own error")
+
+
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory, policy):
     """A run as the flow leaves it: the database held open from ingest to the end, then closed."""

@@ -23,17 +23,30 @@ def _validity(missing: np.ndarray | None) -> tuple[pa.Buffer | None, int]:
 def from_numpy(values: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
     """A one-dimensional numpy array of int32, int64 or bool as Arrow (`missing`: True where null)."""
     values = np.ascontiguousarray(values)
+    if missing is not None and len(missing) != len(values):
+        raise ValueError(f"from_numpy: {len(missing)} null flags for {len(values)} values")
     validity, nulls = _validity(missing)
     if values.dtype == np.bool_:
         data = pa.py_buffer(np.packbits(values, bitorder="little"))
         return pa.Array.from_buffers(pa.bool_(), len(values), [validity, data], null_count=nulls)
+    if values.dtype not in _TYPES:
+        raise TypeError(f"from_numpy: {values.dtype} is not int32, int64 or bool")
     return pa.Array.from_buffers(_TYPES[values.dtype], len(values), [validity, pa.py_buffer(values)], null_count=nulls)
 
 
+def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A column as one array (ChunkedArray.combine_chunks of no chunks, an empty result, imports pandas)."""
+    if isinstance(values, pa.Array):
+        return values
+    if values.num_chunks == 1:
+        return values.chunk(0)
+    return pa.concat_arrays(values.chunks) if values.num_chunks else pa.nulls(0, values.type)
+
+
 def to_numpy(values: pa.Array | pa.ChunkedArray, null: int | bool | None = None) -> np.ndarray:
-    """An Arrow array of integers or booleans as numpy, its nulls as `null` (None: it has none)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    """An Arrow array of integers or booleans as numpy, its nulls as `null` (None: it has none).
+    Without nulls the result is a view of the Arrow buffer: read it, do not write to it."""
+    values = combined(values)
     kind, count, offset = values.type, len(values), values.offset
     if pa.types.is_boolean(kind):
         data = _bits(values.buffers()[1], offset, count)

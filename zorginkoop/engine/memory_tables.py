@@ -16,6 +16,7 @@ stored table's row id.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ import pyarrow.compute as pc
 
 from zorginkoop.arrays import empty, from_numpy, to_numpy
 
+
+log = logging.getLogger(__name__)
 
 TEXT = pa.dictionary(pa.int32(), pa.string())
 REGISTRY_TABLE = "raw.memory_tables"
@@ -217,8 +220,14 @@ def release(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def released(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """release(con) when the block ends, however it ends (a command whose database is let go)."""
+    """release(con) when the block ends, however it ends (a command whose database is let go). When
+    it ends in an error, that error is the one reported: a release that fails too is logged."""
     try:
         yield
-    finally:
-        release(con)
+    except BaseException:
+        try:
+            release(con)
+        except duckdb.Error:
+            log.warning("letting go of the lines kept in memory after a failure failed too", exc_info=True)
+        raise
+    release(con)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from zorginkoop.arrays import from_numpy, texts, to_numpy
+from zorginkoop.arrays import combined, from_numpy, texts, to_numpy
 from zorginkoop.engine.memory_tables import TEXT
 from zorginkoop.ingest.privacy import pseudonyms
 
@@ -32,13 +32,13 @@ def text_per_value(con: duckdb.DuckDBPyConnection, values: pa.Array, sql: str = 
         found = con.sql(f"select {sql} as t from distinct_values order by i").to_arrow_table()
     finally:
         con.unregister("distinct_values")
-    return found.column(0).combine_chunks().cast(pa.string())
+    return combined(found.column(0)).cast(pa.string())
 
 
 def dictionary_text(con: duckdb.DuckDBPyConnection, array: pa.Array | pa.ChunkedArray, sql: str = AS_TEXT) -> pa.DictionaryArray:
     """A column as dictionary-encoded text: `sql` run once per distinct value (a null stays null)."""
     if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+        array = combined(array)
     encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
     values = encoded.dictionary
     if pa.types.is_fixed_size_binary(values.type):  # bytes cut from a line: text, as DuckDB reads the line
@@ -78,10 +78,10 @@ def patients(con: duckdb.DuckDBPyConnection, bsn: pa.DictionaryArray) -> tuple[p
 def by_line(bsn: pa.DictionaryArray, found: pa.Table) -> tuple[pa.DictionaryArray, np.ndarray]:
     """Each line's pseudonym, by its BSN's index into `found` (privacy.pseudonyms of the distinct
     BSNs), and whether the line passes (its BSN is there and passes the 11-proef)."""
-    at = pc.index_in(bsn.dictionary, value_set=found.column("bsn").combine_chunks())  # each distinct BSN's row
+    at = pc.index_in(bsn.dictionary, value_set=combined(found.column("bsn")))  # each distinct BSN's row
     per_value = found.take(at)
-    pseudonym = text_dictionary(bsn.indices, per_value.column("patient_pseudonym").combine_chunks().cast(pa.string()))
-    ok = pc.take(per_value.column("bsn_ok").combine_chunks(), bsn.indices)
+    pseudonym = text_dictionary(bsn.indices, combined(per_value.column("patient_pseudonym")).cast(pa.string()))
+    ok = pc.take(combined(per_value.column("bsn_ok")), bsn.indices)
     return pseudonym, to_numpy(ok, null=False)
 
 
@@ -130,9 +130,9 @@ def parquet_lines(con: duckdb.DuckDBPyConnection, schema: pa.Schema, path: Path,
         elif name in text:
             columns[name] = dictionary_text(con, read.column(name))
         elif pa.types.is_string(fields[name].type) or pa.types.is_large_string(fields[name].type):
-            columns[name] = read.column(name).combine_chunks().cast(pa.string())  # a column whose values all differ
+            columns[name] = combined(read.column(name)).cast(pa.string())  # a column whose values all differ
         else:
-            columns[name] = text_per_value(con, read.column(name).combine_chunks())
+            columns[name] = text_per_value(con, combined(read.column(name)))
     columns["_file"] = one_value(rel, read.num_rows)
     columns["_line"] = from_numpy(np.arange(1, read.num_rows + 1, dtype=np.int64))  # as file_row_number + 1
     table = pa.table([columns[f.name] for f in schema], schema=schema)

@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zorginkoop.arrays import from_numpy, to_numpy
+from zorginkoop.arrays import combined, from_numpy, to_numpy
 from zorginkoop.engine import memory_tables
 from zorginkoop.engine.database import cursor_per_thread
 from zorginkoop.ingest import lines as lines_module
@@ -447,7 +447,8 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
     v = lines_module.AS_TEXT  # the value as text, in the forms below
     amount = layout()[FIELDS["bedrag"][:2]][1]
     # Each column on its own (numpy, Arrow and DuckDB let go of the GIL), the longest first, on as
-    # many threads as the connection's DuckDB threads (files loading side by side share them).
+    # many threads as the connection's DuckDB threads (one when many files load side by side and
+    # share them, database.threads_shared_by).
     jobs = {
         "patient_pseudonym": patients,
         "declaratie_id": declaratie_id,
@@ -468,7 +469,7 @@ def claim_lines(con: duckdb.DuckDBPyConnection, raw, rel: str, schema: pa.Schema
         columns = dict(zip(jobs, pool.map(lambda job: job(), jobs.values())))
     columns["patient_pseudonym"], bsn_ok = columns["patient_pseudonym"]
     columns |= {
-        "praktijk_agb": pa.DictionaryArray.from_arrays(from_numpy(row_of[message]), found.column("praktijk_agb").combine_chunks().cast(pa.string())),
+        "praktijk_agb": pa.DictionaryArray.from_arrays(from_numpy(row_of[message]), combined(found.column("praktijk_agb")).cast(pa.string())),
         "_file": lines_module.one_value(rel, len(message)),
         "_line": from_numpy(np.flatnonzero(is_04) + 1),
     }
